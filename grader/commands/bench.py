@@ -1,0 +1,132 @@
+"""`bench`: how long a learner waits. Prints each figure next to its target; never asserts.
+
+Figures (median of --repeat runs, warm caches):
+- one pure-Python exercise graded end to end through `python -m grader` (a fresh interpreter);
+- a warm `nox -s grade -- 04` (when the outer nox command is given);
+- the grader's own overhead per exercise: child start-up and shutdown around the tests, plus
+  scoring and reporting, measured on a one-test exercise of the fixture course;
+- all exercises on every core against the same run on one core.
+"""
+
+from __future__ import annotations
+
+import io
+import os
+import shlex
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+from rich.console import Console
+from rich.table import Table
+
+from grader.manifest import REPO_ROOT, Course, load_course
+from grader.results import score_course, score_exercise
+from grader.runner import run_exercise, run_exercises
+from grader.selection import find
+from grader.writers.json_report import to_dict
+from grader.writers.terminal import make_console, print_report
+
+FIXTURE_MANIFEST = REPO_ROOT / "tests" / "fixture_course" / "grader" / "course.toml"
+
+
+def bench(course: Course, nox_command: str | None = None, repeat: int = 3) -> int:
+    console = make_console()
+    rows: list[tuple[str, float | None, float, str]] = []
+    sample = (
+        find(course, "04") if any(e.number == 4 for e in course.exercises) else course.exercises[0]
+    )
+    solutions = str(course.solutions_dir)
+
+    grader_cli = [
+        sys.executable,
+        "-m",
+        "grader",
+        "grade",
+        sample.id,
+        "--target",
+        solutions,
+        "--exit-zero",
+    ]
+    rows.append(
+        (
+            f"python -m grader grade {sample.id} (end to end)",
+            _median(repeat, _command(grader_cli)),
+            1.0,
+            "s",
+        )
+    )
+
+    if nox_command:
+        warm = [
+            *shlex.split(nox_command),
+            "-s",
+            "grade",
+            "--",
+            sample.id,
+            "--target",
+            solutions,
+            "--exit-zero",
+        ]
+        subprocess.run(warm, cwd=REPO_ROOT, capture_output=True, check=False)  # warm the virtualenv
+        rows.append(
+            (f"nox -s grade -- {sample.id} (warm)", _median(repeat, _command(warm)), 2.0, "s")
+        )
+
+    rows.append(("grader overhead per exercise", _median(repeat, _overhead), 0.4, "s"))
+
+    serial = _median(1, lambda: _grade_all(course, 1))
+    parallel = _median(1, lambda: _grade_all(course, os.cpu_count() or 1))
+    rows.append((f"{len(course.exercises)} exercises: serial", serial, float("inf"), "s"))
+    rows.append(
+        (
+            f"{len(course.exercises)} exercises on {os.cpu_count()} cores / serial",
+            parallel / serial,
+            0.6,
+            "×",
+        )
+    )
+
+    table = Table(title="Grading speed (median, warm)", title_justify="left")
+    for name in ("figure", "measured", "target", ""):
+        table.add_column(name, justify="left" if name == "figure" else "right")
+    for name, value, target, unit in rows:
+        verdict = "" if target == float("inf") else ("ok" if value <= target else "OVER")
+        shown_target = "" if target == float("inf") else f"≤ {target:g} {unit}"
+        table.add_row(name, f"{value:.2f} {unit}", shown_target, verdict)
+    console.print(table)
+    return 0
+
+
+def _median(repeat: int, measure) -> float:
+    return statistics.median(measure() for _ in range(max(1, repeat)))
+
+
+def _command(argv: list[str]):
+    def measure() -> float:
+        started = time.perf_counter()
+        subprocess.run(argv, cwd=REPO_ROOT, capture_output=True, check=False)
+        return time.perf_counter() - started
+
+    return measure
+
+
+def _overhead() -> float:
+    fixture = load_course(FIXTURE_MANIFEST)
+    exercise = find(fixture, "greeter")
+    run = run_exercise(exercise, fixture.solutions_dir)
+    started = time.perf_counter()
+    result = score_course([run], fixture.solutions_dir)
+    print_report(Console(file=io.StringIO()), result)
+    to_dict(result)
+    reporting = time.perf_counter() - started
+    tests = sum(test.duration for test in score_exercise(run).tests)
+    return run.duration - tests + reporting
+
+
+def _grade_all(course: Course, jobs: int) -> float:
+    started = time.perf_counter()
+    run_exercises(list(course.exercises), Path(course.solutions_dir), jobs=jobs)
+    return time.perf_counter() - started

@@ -1,0 +1,217 @@
+"""The result model (course → exercise → task → test) and how child runs are scored into it.
+
+Writers take this model and know nothing of pytest or child processes.
+"""
+
+from __future__ import annotations
+
+import platform
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from grader import __version__
+from grader.manifest import Task
+from grader.runner import ChildRun
+
+PASSED, FAILED, ERROR, TIMEOUT, SKIPPED = "passed", "failed", "error", "timeout", "skipped"
+# Test-level statuses are pytest-like; exercise and task statuses are short verdicts.
+EXERCISE_STATUSES = ("pass", "fail", "error", "timeout")
+# The name of the one synthetic test reported when a suite could not even start.
+GRADING_TEST = "(grading)"
+
+
+@dataclass
+class TestResult:
+    name: str
+    task: int | None
+    status: str
+    message: str = ""
+    duration: float = 0.0
+
+    @property
+    def passed(self) -> bool:
+        return self.status == PASSED
+
+    @property
+    def function(self) -> str:
+        """``test_results_keep_input_order[3]`` from ``test_threads.py::test_results_keep_input_order[3]``."""
+        return self.name.rsplit("::", 1)[-1]
+
+
+@dataclass
+class TaskResult:
+    id: int
+    title: str
+    points: float
+    max_points: float
+    status: str
+
+
+@dataclass
+class ExerciseResult:
+    id: str
+    slug: str
+    title: str
+    status: str
+    points: float
+    max_points: float
+    duration: float
+    tasks: list[TaskResult] = field(default_factory=list)
+    tests: list[TestResult] = field(default_factory=list)
+
+    @property
+    def folder(self) -> str:
+        return f"{self.id}_{self.slug}"
+
+    @property
+    def passed(self) -> bool:
+        return self.status == "pass"
+
+    @property
+    def failures(self) -> list[TestResult]:
+        return [test for test in self.tests if not test.passed]
+
+
+@dataclass
+class CourseResult:
+    target: str
+    exercises: list[ExerciseResult]
+    version: int = 1
+    grader: str = __version__
+    python: str = field(default_factory=platform.python_version)
+
+    @property
+    def points(self) -> float:
+        return _round(sum(exercise.points for exercise in self.exercises))
+
+    @property
+    def max_points(self) -> float:
+        return _round(sum(exercise.max_points for exercise in self.exercises))
+
+    @property
+    def exercises_passed(self) -> int:
+        return sum(exercise.passed for exercise in self.exercises)
+
+    @property
+    def all_passed(self) -> bool:
+        return all(exercise.passed for exercise in self.exercises)
+
+    def first_unfinished(self) -> ExerciseResult | None:
+        return next((exercise for exercise in self.exercises if not exercise.passed), None)
+
+
+def score_course(runs: list[ChildRun], target: Path) -> CourseResult:
+    return CourseResult(target=str(target), exercises=[score_exercise(run) for run in runs])
+
+
+def score_exercise(run: ChildRun) -> ExerciseResult:
+    exercise = run.exercise
+    tests = _test_results(run)
+    tasks = [
+        _score_task(task, [test for test in tests if test.task == task.number])
+        for task in exercise.tasks
+    ]
+    return ExerciseResult(
+        id=exercise.id,
+        slug=exercise.slug,
+        title=exercise.title,
+        status=_exercise_status(run, tests),
+        points=_round(sum(task.points for task in tasks)),
+        max_points=_round(exercise.max_points),
+        duration=round(run.duration, 3),
+        tasks=tasks,
+        tests=tests,
+    )
+
+
+def _test_results(run: ChildRun) -> list[TestResult]:
+    collected = run.events_of("collected")
+    if not collected or not collected[0]["tests"]:
+        return [
+            TestResult(
+                GRADING_TEST, None, TIMEOUT if run.timed_out else ERROR, _no_tests_message(run)
+            )
+        ]
+    finished = {event["name"]: event for event in run.events_of("result")}
+    started = [event["name"] for event in run.events_of("start")]
+    interrupted = next((name for name in reversed(started) if name not in finished), None)
+    results = []
+    for expected in collected[0]["tests"]:
+        name, task = expected["name"], expected["task"]
+        event = finished.get(name)
+        if event is not None:
+            results.append(
+                TestResult(name, task, event["status"], event["message"], event["duration"])
+            )
+        elif name == interrupted:
+            results.append(TestResult(name, task, *_interrupted(run)))
+        else:
+            results.append(TestResult(name, task, *_never_ran(run, interrupted)))
+    return results
+
+
+def _interrupted(run: ChildRun) -> tuple[str, str]:
+    if run.timed_out:
+        return TIMEOUT, (
+            f"The exercise hit its time limit ({run.exercise.limits.exercise_seconds:g} s) while this "
+            f"test was running, and was stopped. Look for an endless loop or a wait that never ends."
+        )
+    return ERROR, (
+        f"The test process ended while this test was running (exit code {run.returncode}). "
+        f"Your code may call sys.exit() or os._exit(), or crash the interpreter."
+        + _output_excerpt(run)
+    )
+
+
+def _never_ran(run: ChildRun, interrupted: str | None) -> tuple[str, str]:
+    during = f", during {interrupted.rsplit('::', 1)[-1]}" if interrupted else ""
+    cause = "was stopped at its time limit" if run.timed_out else "ended early"
+    return (TIMEOUT if run.timed_out else ERROR), f"Did not run: the test process {cause}{during}."
+
+
+def _no_tests_message(run: ChildRun) -> str:
+    if run.timed_out:
+        return f"The suite did not start within the time limit ({run.exercise.limits.exercise_seconds:g} s)."
+    return (
+        f"The grader could not run this exercise's tests (exit code {run.returncode})."
+        + _output_excerpt(run)
+    )
+
+
+def _output_excerpt(run: ChildRun) -> str:
+    lines = [line for line in run.output_tail.strip().splitlines() if line.strip()][-8:]
+    return ("\nLast output:\n  " + "\n  ".join(lines)) if lines else ""
+
+
+def _score_task(task: Task, tests: list[TestResult]) -> TaskResult:
+    passed = sum(test.passed for test in tests)
+    complete = bool(tests) and passed == len(tests)
+    if task.partial and tests:
+        points = task.points * passed / len(tests)
+    else:
+        points = task.points if complete else 0
+    return TaskResult(
+        id=task.number,
+        title=task.title,
+        points=_round(points),
+        max_points=task.points,
+        status="pass" if complete else "fail",
+    )
+
+
+def _exercise_status(run: ChildRun, tests: list[TestResult]) -> str:
+    statuses = {test.status for test in tests}
+    if run.timed_out:
+        return "timeout"
+    if ERROR in statuses:
+        return "error"
+    if TIMEOUT in statuses:
+        return "timeout"
+    if statuses == {PASSED}:
+        return "pass"
+    return "fail"
+
+
+def _round(value: float) -> float:
+    value = round(value, 2)
+    return int(value) if value == int(value) else value

@@ -1,0 +1,1 @@
+"""Writers turn a CourseResult into one output format each; they know nothing of pytest."""

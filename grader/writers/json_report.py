@@ -1,0 +1,63 @@
+"""The JSON report (`--json FILE`): the schema other tools read, field for field."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+from grader.results import CourseResult
+
+
+def to_dict(result: CourseResult) -> dict:
+    return {
+        "version": result.version,
+        "grader": result.grader,
+        "python": result.python,
+        "target": result.target,
+        "total": {
+            "points": result.points,
+            "max_points": result.max_points,
+            "exercises_passed": result.exercises_passed,
+            "exercises": len(result.exercises),
+        },
+        "exercises": [
+            {
+                "id": exercise.id,
+                "slug": exercise.slug,
+                "title": exercise.title,
+                "status": exercise.status,
+                "points": exercise.points,
+                "max_points": exercise.max_points,
+                "duration": exercise.duration,
+                "tasks": [
+                    {
+                        "id": task.id,
+                        "title": task.title,
+                        "points": task.points,
+                        "max_points": task.max_points,
+                        "status": task.status,
+                    }
+                    for task in exercise.tasks
+                ],
+                "tests": [
+                    {
+                        "name": test.name,
+                        "task": test.task,
+                        "status": test.status,
+                        "message": test.message,
+                        "duration": test.duration,
+                    }
+                    for test in exercise.tests
+                ],
+            }
+            for exercise in result.exercises
+        ],
+    }
+
+
+def write_json(result: CourseResult, path: Path) -> None:
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(
+        json.dumps(to_dict(result), indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
+    )

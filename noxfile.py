@@ -1,0 +1,97 @@
+"""The course's public interface: every task a learner, instructor or maintainer runs is a session.
+
+    nox -s grade -- [EXERCISE …] [--target DIR] [--json F] [--junit F] [--exit-zero]
+    nox -s hint -- EXERCISE [LEVEL]      nox -s list
+    nox -s verify                        nox -s tests      nox -s lint      nox -s bench
+
+Each session keeps its virtualenv between runs and installs the course's dependencies (one list,
+in pyproject.toml) only when that list has changed, so a warm `nox -s grade` starts at once.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import shlex
+import sys
+from pathlib import Path
+
+import nox
+
+ROOT = Path(__file__).parent
+PYPROJECT = nox.project.load_toml(ROOT / "pyproject.toml")
+
+nox.needs_version = ">=2025.2.9"  # dependency groups from pyproject.toml
+nox.options.default_venv_backend = "uv|virtualenv"
+nox.options.reuse_venv = "yes"
+nox.options.sessions = ["grade"]
+nox.options.error_on_missing_interpreters = True
+
+if sys.version_info < (3, 11):  # noqa: UP036 - nox itself may run on an older Python
+    raise SystemExit(
+        f"This course needs Python 3.11 or newer; nox runs on {sys.version.split()[0]}."
+    )
+
+
+def install(session: nox.Session, *groups: str) -> None:
+    """Install the dependency groups, unless this virtualenv already has exactly these."""
+    requirements = nox.project.dependency_groups(PYPROJECT, *groups)
+    digest = hashlib.sha256("\n".join([sys.version, *requirements]).encode()).hexdigest()
+    stamp = Path(session.virtualenv.location) / ".kata-installed"
+    if stamp.is_file() and stamp.read_text() == digest:
+        return
+    session.install(*requirements)
+    stamp.write_text(digest)
+
+
+@nox.session
+def grade(session: nox.Session) -> None:
+    """Grade your exercises: `nox -s grade -- 04` grades one; no argument grades them all."""
+    install(session, "grade")
+    session.run("python", "-m", "grader", "grade", *session.posargs)
+
+
+@nox.session(name="list", default=False)
+def list_(session: nox.Session) -> None:
+    """The course map: every exercise with its track, tasks and points."""
+    install(session, "grade")
+    session.run("python", "-m", "grader", "list", *session.posargs)
+
+
+@nox.session(default=False)
+def hint(session: nox.Session) -> None:
+    """A hint for an exercise: `nox -s hint -- 04`, then `nox -s hint -- 04 2` for the next one."""
+    if not session.posargs:
+        session.error("Which exercise? For example: nox -s hint -- 04")
+    install(session, "grade")
+    session.run("python", "-m", "grader", "hint", *session.posargs)
+
+
+@nox.session(default=False)
+def verify(session: nox.Session) -> None:
+    """Maintainers: every hidden test fails on its stub and passes on its solution."""
+    install(session, "grade")
+    session.run("python", "-m", "grader", "verify", *session.posargs)
+
+
+@nox.session(default=False)
+def tests(session: nox.Session) -> None:
+    """The project's own test command: the grader's tests, then verify on every exercise."""
+    install(session, "dev")
+    session.run("python", "-m", "pytest", *session.posargs)
+    session.run("python", "-m", "grader", "verify")
+
+
+@nox.session(default=False)
+def lint(session: nox.Session) -> None:
+    """ruff on the grader, the suites, the solutions and the tests."""
+    install(session, "dev")
+    session.run("ruff", "check", *(session.posargs or ["."]))
+    session.run("ruff", "format", "--check", "grader", "tests", "noxfile.py")
+
+
+@nox.session(default=False)
+def bench(session: nox.Session) -> None:
+    """How fast grading is, each figure printed next to its target."""
+    install(session, "grade")
+    outer_nox = shlex.join([sys.executable, "-m", "nox", "-f", str(ROOT / "noxfile.py")])
+    session.run("python", "-m", "grader", "bench", "--nox", outer_nox, *session.posargs)

@@ -1,0 +1,65 @@
+"""Every deliberately wrong solution in tests/mutants/ is caught by the test it names.
+
+A mutant is `tests/mutants/NN_slug/<name>/` holding files that replace the solution's; its
+module docstring reads "Wrong: <what>. Caught by: <test name>."
+"""
+
+from __future__ import annotations
+
+import ast
+import re
+import shutil
+from pathlib import Path
+
+import pytest
+
+from grader.manifest import load_course
+from grader.results import score_exercise
+from grader.runner import run_pairs
+from grader.selection import find
+
+COURSE = load_course()
+MUTANTS_DIR = Path(__file__).parent / "mutants"
+MUTANTS = sorted(path for path in MUTANTS_DIR.glob("[0-9][0-9]_*/*") if path.is_dir())
+
+pytestmark = pytest.mark.slow
+
+
+def caught_by(mutant: Path) -> list[str]:
+    for path in sorted(mutant.glob("*.py")):
+        doc = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or ""
+        match = re.search(r"Caught by:\s*(.+?)\.?\s*$", doc, re.S)
+        if match:
+            return [
+                name.strip(" `")
+                for name in re.split(r",|\band\b", match.group(1))
+                if name.strip(" `")
+            ]
+    return []
+
+
+@pytest.fixture(scope="module")
+def graded(tmp_path_factory):
+    """Grade every mutant once, all in parallel: {mutant path: ExerciseResult}."""
+    pairs = []
+    for mutant in MUTANTS:
+        exercise = find(COURSE, mutant.parent.name)
+        target = tmp_path_factory.mktemp(mutant.name)
+        shutil.copytree(COURSE.solutions_dir / exercise.folder, target / exercise.folder)
+        shutil.copytree(mutant, target / exercise.folder, dirs_exist_ok=True)
+        pairs.append((exercise, target))
+    runs = run_pairs(pairs)
+    return {mutant: score_exercise(run) for mutant, run in zip(MUTANTS, runs, strict=True)}
+
+
+@pytest.mark.parametrize("mutant", MUTANTS, ids=[f"{m.parent.name}/{m.name}" for m in MUTANTS])
+def test_mutant_is_caught_by_the_test_it_names(mutant, graded):
+    names = caught_by(mutant)
+    assert names, f"{mutant}: the docstring must say 'Caught by: <test name>.'"
+    result = graded[mutant]
+    assert result.status != "pass", (
+        f"{mutant.name} passes every test: the suite misses this wrong answer"
+    )
+    failed = {test.function.split("[")[0] for test in result.failures}
+    missed = [name for name in names if name.split("[")[0] not in failed]
+    assert not missed, f"{mutant.name}: {missed} passed; failing tests were {sorted(failed)}"

@@ -1,0 +1,146 @@
+"""Units of the grader that need no child process: selection, scoring, writers, CLI verbs."""
+
+from __future__ import annotations
+
+import json
+import xml.etree.ElementTree as ET
+from pathlib import Path
+
+import pytest
+
+from grader.cli import main
+from grader.manifest import ManifestError, load_course, parse_course
+from grader.results import score_exercise
+from grader.runner import ChildRun
+from grader.selection import SelectionError, find, select
+from grader.writers.json_report import to_dict
+from grader.writers.junit import to_element
+
+
+@pytest.mark.parametrize("selector", ["1", "01", "adder", "01_adder", "exercises/01_adder/"])
+def test_every_selector_form_finds_the_exercise(fixture_course, selector):
+    assert find(fixture_course, selector).slug == "adder"
+
+
+def test_unknown_selector_suggests_the_closest_name(fixture_course):
+    with pytest.raises(SelectionError, match="Did you mean 'adder'"):
+        find(fixture_course, "addr")
+
+
+def test_select_keeps_course_order_and_drops_duplicates(fixture_course):
+    assert [e.slug for e in select(fixture_course, ["greeter", "1", "01"])] == ["adder", "greeter"]
+    assert len(select(fixture_course, [])) == 2
+
+
+def fake_run(exercise, events, returncode=1, timed_out=False) -> ChildRun:
+    return ChildRun(exercise, Path("t"), events, returncode, timed_out, 0.5, "Segmentation fault\n")
+
+
+def collected(*tests):
+    return {"event": "collected", "tests": [{"name": name, "task": task} for name, task in tests]}
+
+
+def result(name, status="passed", message=""):
+    return {"event": "result", "name": name, "status": status, "message": message, "duration": 0.01}
+
+
+def test_all_or_nothing_task_scores_zero_when_one_test_fails(fixture_course):
+    adder = find(fixture_course, "adder")
+    events = [
+        collected(("a", 1), ("b", 1), ("c", 2)),
+        result("a"),
+        result("b", "failed"),
+        result("c"),
+    ]
+    scored = score_exercise(fake_run(adder, events))
+    assert [t.points for t in scored.tasks] == [0, 3, 0]
+    assert scored.status == "fail"
+
+
+def test_tests_that_never_reported_count_as_failed_with_a_reason(fixture_course):
+    adder = find(fixture_course, "adder")
+    events = [collected(("a", 1), ("b", 1), ("c", 2)), {"event": "start", "name": "a"}, result("a"),
+              {"event": "start", "name": "b"}]  # fmt: skip
+    scored = score_exercise(fake_run(adder, events, returncode=-11))
+    statuses = {t.name: (t.status, t.message) for t in scored.tests}
+    assert statuses["a"][0] == "passed"
+    assert statuses["b"][0] == "error" and "exit code -11" in statuses["b"][1]
+    assert "Segmentation fault" in statuses["b"][1]
+    assert statuses["c"] == ("error", "Did not run: the test process ended early, during b.")
+    assert scored.status == "error"
+
+
+def test_a_child_that_reported_nothing_is_an_error_with_its_output(fixture_course):
+    scored = score_exercise(fake_run(find(fixture_course, "adder"), [], returncode=1))
+    assert scored.status == "error" and scored.points == 0 and scored.max_points == 9
+    assert (
+        "could not run" in scored.tests[0].message
+        and "Segmentation fault" in scored.tests[0].message
+    )
+
+
+def test_json_report_has_exactly_the_documented_fields(fixture_course):
+    from grader.results import CourseResult
+
+    adder = find(fixture_course, "adder")
+    run = fake_run(adder, [collected(("a", 1)), result("a", "failed", "boom")])
+    report = to_dict(CourseResult(target="exercises", exercises=[score_exercise(run)]))
+    json.dumps(report)
+    assert set(report) == {"version", "grader", "python", "target", "total", "exercises"}
+    assert set(report["total"]) == {"points", "max_points", "exercises_passed", "exercises"}
+    entry = report["exercises"][0]
+    assert set(entry) == {
+        "id",
+        "slug",
+        "title",
+        "status",
+        "points",
+        "max_points",
+        "duration",
+        "tasks",
+        "tests",
+    }
+    assert set(entry["tasks"][0]) == {"id", "title", "points", "max_points", "status"}
+    assert set(entry["tests"][0]) == {"name", "task", "status", "message", "duration"}
+    assert entry["status"] in ("pass", "fail", "error", "timeout")
+    assert isinstance(report["total"]["max_points"], int | float)
+
+
+def test_junit_marks_failures_and_errors(fixture_course):
+    from grader.results import CourseResult
+
+    adder = find(fixture_course, "adder")
+    run = fake_run(adder, [collected(("a", 1), ("b", 2), ("c", 3)), result("a"), result("b", "failed", "no"),
+                           result("c", "error", "broken")])  # fmt: skip
+    root = to_element(CourseResult(target="x", exercises=[score_exercise(run)]))
+    suite = root.find("testsuite")
+    assert (suite.get("tests"), suite.get("failures"), suite.get("errors")) == ("3", "1", "1")
+    ET.fromstring(ET.tostring(root))
+
+
+def test_manifest_errors_name_the_exercise(tmp_path):
+    data = {"tracks": [{"slug": "t", "title": "T", "title_zh": "T"}],
+            "exercises": [{"number": 1, "slug": "x", "track": "t", "title": "X", "title_zh": "X"}]}  # fmt: skip
+    with pytest.raises(ManifestError, match=r"exercise 1 \(x\): missing field 'tasks'"):
+        parse_course(data, root=tmp_path)
+
+
+def test_hint_shows_one_level_at_a_time_in_both_languages(fixture_course, capsys):
+    manifest = str(fixture_course.root / "grader" / "course.toml")
+    assert main(["--course", manifest, "hint", "1"]) == 0
+    out = capsys.readouterr().out
+    assert "Use the + operator." in out and "使用 + 运算符。" in out and "return a + b" not in out
+    assert "nox -s hint -- 01 2" in out
+    assert main(["--course", manifest, "hint", "adder", "2"]) == 0
+    assert "return a + b" in capsys.readouterr().out
+    assert main(["--course", manifest, "hint", "nope"]) == 2
+
+
+def test_list_shows_every_exercise(fixture_course, capsys):
+    assert main(["--course", str(fixture_course.root / "grader" / "course.toml"), "list"]) == 0
+    out = capsys.readouterr().out
+    assert "adder" in out and "greeter" in out and "加法与乘法" in out
+
+
+def test_the_real_manifest_loads():
+    assert load_course().title
