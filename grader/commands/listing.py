@@ -10,15 +10,16 @@ from grader.writers.terminal import make_console
 
 def list_exercises(course: Course) -> int:
     table = Table(title=f"{course.title} · {course.title_zh}", title_justify="left")
-    for column in ("#", "slug", "title", "标题", "track", "tasks", "points"):
-        table.add_column(column, justify="right" if column in ("tasks", "points") else "left")
+    table.add_column("#")
+    table.add_column("exercise", no_wrap=True)
+    table.add_column("title · 标题")
+    table.add_column("tasks", justify="right")
+    table.add_column("points", justify="right")
     for exercise in course.exercises:
         table.add_row(
             exercise.id,
-            exercise.slug,
-            exercise.title,
-            exercise.title_zh,
-            exercise.track,
+            f"{exercise.slug}\n[dim]{exercise.track}[/]",
+            f"{exercise.title}\n{exercise.title_zh}",
             str(len(exercise.tasks)),
             f"{exercise.max_points:g}",
         )
