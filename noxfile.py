@@ -1,7 +1,7 @@
 """The course's public interface: every task a learner, instructor or maintainer runs is a session.
 
     nox -s grade -- [EXERCISE …] [--target DIR] [--json F] [--junit F] [--exit-zero]
-    nox -s hint -- EXERCISE [LEVEL]      nox -s list
+    nox -s watch -- [EXERCISE …]         nox -s hint -- EXERCISE [LEVEL]      nox -s list
     nox -s verify                        nox -s tests      nox -s lint      nox -s bench
 
 Each session keeps its virtualenv between runs and installs the course's dependencies (one list,
@@ -48,6 +48,13 @@ def grade(session: nox.Session) -> None:
     """Grade your exercises: `nox -s grade -- 04` grades one; no argument grades them all."""
     install(session, "grade")
     session.run("python", "-m", "grader", "grade", *session.posargs)
+
+
+@nox.session(default=False)
+def watch(session: nox.Session) -> None:
+    """Grade again every time you save: `nox -s watch`, or `nox -s watch -- 04` for one exercise."""
+    install(session, "watch")
+    session.run("python", "-m", "grader", "watch", *session.posargs)
 
 
 @nox.session(name="list", default=False)

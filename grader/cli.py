@@ -40,6 +40,10 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("selectors", nargs="*", metavar="EXERCISE")
     verify.add_argument("--jobs", type=int)
 
+    watch = verbs.add_parser("watch", help="grade again on every save")
+    watch.add_argument("selectors", nargs="*", metavar="EXERCISE", help="exercises to watch (default: all)")
+    watch.add_argument("--target", type=Path, help=argparse.SUPPRESS)
+
     verbs.add_parser("list", help="the course map")
 
     hint = verbs.add_parser("hint", help="show a hint for an exercise")
@@ -85,6 +89,10 @@ def _dispatch(args: argparse.Namespace, course) -> int:
         from grader.commands.verify import verify
 
         return verify(course, args.selectors, jobs=args.jobs)
+    if args.verb == "watch":
+        from grader.commands.watch import watch
+
+        return watch(course, args.selectors, args.target)
     if args.verb == "list":
         from grader.commands.listing import list_exercises
 

@@ -24,8 +24,10 @@ class ImportTimeoutError(LearnerCodeError):
     """An earlier test timed out while importing this module: it is not imported again."""
 
 
-class MissingNameError(LearnerCodeError):
-    """The module imports, but a name the README asks for is not defined in it."""
+class MissingNameError(LearnerCodeError, AttributeError):
+    """The module imports, but a name the README asks for is not defined in it.
+
+    Also an AttributeError, so hasattr() and getattr(module, name, default) keep working."""
 
 
 # Set once by the grader's pytest plugin: the one exercise folder this child process grades.

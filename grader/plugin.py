@@ -119,12 +119,19 @@ def describe_failure(excinfo: pytest.ExceptionInfo, item: pytest.Item) -> tuple[
                 f"NotImplementedError{task_hint}."
             )
     if isinstance(error, AssertionError):
-        return "failed", _with_notes(str(error) or "assertion failed", error)
+        return "failed", _with_notes(str(error) or f"Assertion failed: {_statement(excinfo)}", error)
     if excinfo.typename in {"Failed", "XFailed"}:
         return "failed", _with_notes(str(error), error)
     where = loader.learner_line(excinfo.tb)
     at = f"\n  raised at {where[0]}:{where[1]} in {where[2]}()" if where else ""
     return "failed", _with_notes(f"{excinfo.typename}: {error}{at}", error)
+
+
+def _statement(excinfo: pytest.ExceptionInfo) -> str:
+    try:
+        return str(excinfo.traceback[-1].statement).strip()
+    except Exception:  # noqa: BLE001 - the source may be unavailable; the message still stands
+        return "(source unavailable)"
 
 
 def _with_notes(message: str, error: BaseException) -> str:

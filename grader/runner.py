@@ -70,6 +70,8 @@ def child_command(exercise: Exercise, exercise_dir: Path, results: Path) -> list
         "--timeout", str(exercise.limits.test_seconds),
         "--kata-exercise-dir", str(exercise_dir),
         "--kata-results", str(results),
+        # Plain asserts: the learner sees the suite's message, not pytest's operand dump.
+        "--assert=plain",
         "-q", "--no-header", "--tb=short",
     ]  # fmt: skip
     return [

@@ -152,9 +152,9 @@ def _group_failures(failures: list[TestResult]) -> list[list[TestResult]]:
 def _print_failure(console: Console, tests: list[TestResult]) -> None:
     first = tests[0]
     mark = {"timeout": "⧗", "error": "!", "skipped": "-"}.get(first.status, "✗")
-    names = ", ".join(test.function for test in tests[:4])
-    if len(tests) > 4:
-        names += f" and {len(tests) - 4} more"
+    names = ", ".join(test.function for test in tests[:2])
+    if len(tests) > 2:
+        names += f" and {len(tests) - 2} more"
     console.print(Padding(Text(f"{mark} {names}", style="red"), (0, 0, 0, 4), expand=False))
     lines = first.message.splitlines() or [first.status]
     if len(lines) > MAX_MESSAGE_LINES:

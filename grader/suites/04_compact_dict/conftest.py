@@ -1,46 +1,56 @@
 """Hidden suite of exercise 04 — compact_dict (字典的底层原理).
 
-The learner builds ``CompactDict``, a MutableMapping with CPython's compact layout (a sparse
-index table over a dense entries list), and ``probe_sequence``, CPython's probe order.
+The learner builds ``probe_sequence`` (CPython's probe order) and ``CompactDict``, a
+MutableMapping with CPython's compact layout: a sparse index table over a dense entries list.
+The README's numbered rules are what the tests check; failure messages cite them.
 
 Wrong answers this suite rejects:
-- perturb never shifted, or shifted after the new slot is computed, or ``+ 1`` missing
-  (wrong recurrence) — test_probe_sequence_follows_the_cpython_recurrence.
+- perturb never shifted, or shifted after the next slot is computed, or ``+ 1`` missing
+  (a wrong recurrence) — test_probe_sequence_follows_the_cpython_recurrence.
 - A negative hash used as a signed number instead of ``hash & (2**64 - 1)``
-  — test_probe_sequence_treats_negative_hashes_as_unsigned,
-  test_probe_sequence_reaches_every_slot.
+  — test_probe_sequence_treats_negative_hashes_as_unsigned, test_probe_sequence_reaches_every_slot.
 - A size that is not a power of two accepted — test_probe_sequence_rejects_sizes_that_are_not_powers_of_two.
-- A wrapper around a real dict (or a dict subclass) — test_keys_and_values_are_not_kept_in_a_dict_or_set,
-  test_compact_dict_is_a_mutable_mapping_but_not_a_dict.
+- A wrapper around a real dict (or a dict subclass), with table_size/usable imitated by counters
+  — test_keys_and_values_are_not_kept_in_a_dict_or_set, test_compact_dict_is_a_mutable_mapping_but_not_a_dict.
 - Equality before identity (a NaN key is lost; ``__eq__`` called on the same object)
   — test_nan_key_is_found_again_by_identity, test_same_object_is_found_without_calling_eq.
-- ``__eq__`` called for stored keys with a different hash (the stored hash not compared first)
+- ``__eq__`` called for stored keys with a different hash (stored hash not compared first)
   — test_eq_is_called_only_for_keys_with_the_same_hash.
 - The new key object replaces the original on update (``d[1.0] = …`` turns key 1 into 1.0)
   — test_equal_keys_keep_the_original_key_object.
 - Updating a value moves the key to the end — test_updating_a_value_keeps_its_position.
 - Collisions lost or overwritten — test_keys_with_the_same_hash_are_all_kept,
-  test_keys_sharing_a_first_slot_are_all_found.
+  test_keys_sharing_a_first_slot_are_all_found, test_colliding_first_slots_keep_the_accounting.
 - Never growing, or ``usable`` equal to ``table_size`` instead of 2/3 of it
-  — test_new_table_has_8_slots_and_5_usable, test_table_grows_when_usable_places_run_out.
+  — test_new_table_has_8_slots_and_5_usable, test_table_grows_when_usable_places_run_out,
+  test_sixth_key_grows_the_table_to_16.
 - Growing only when the LIVE count reaches ``usable`` (deleted entries not counted), so DUMMY
   slots fill the index and a missing-key lookup never meets EMPTY
-  — test_lookups_finish_after_many_insertions_and_deletions.
-- Deleted entries never reclaimed (new size computed from all entries, table keeps growing)
+  — test_lookups_finish_after_many_insertions_and_deletions, test_popitem_cycles_do_not_fill_the_index.
+- Deleted entries never reclaimed (new size computed from all entries: the table keeps growing)
   — test_inserting_and_deleting_many_keys_keeps_the_table_small.
-- Delete writes EMPTY instead of DUMMY (later keys on the chain lost)
-  — test_deleting_a_key_keeps_later_colliding_keys_findable.
+- Delete writes EMPTY instead of DUMMY (keys further along the chain are lost)
+  — test_deleting_a_key_keeps_later_colliding_keys_findable,
+  test_deleting_a_key_keeps_keys_that_probed_past_it_findable.
 - Rebuilding the entries in index-slot order on resize (insertion order lost)
   — test_insertion_order_survives_deletion_and_resize.
 - No RuntimeError when a key is added or deleted during iteration
   — test_adding_a_key_during_iteration_raises_runtime_error,
+  test_adding_a_key_after_the_last_step_still_raises,
   test_deleting_a_key_during_iteration_raises_runtime_error.
 - RuntimeError on a mere value update during iteration (a version counter bumped on every
   assignment) — test_assigning_values_during_iteration_is_allowed.
-- ``==`` that compares items in order — test_equality_with_dicts_ignores_order_both_ways.
-- popitem left to the mixin (pops the FIRST pair, dict pops the last)
+- ``==`` that compares the pairs in order — test_equality_with_dicts_ignores_order_both_ways.
+- popitem left to the mixin (it pops the FIRST pair; dict pops the last)
   — test_popitem_removes_the_last_inserted_pair.
-- Anything else that makes it differ from dict — test_random_operation_sequences_match_dict.
+- Anything else that makes it differ from dict — test_random_operation_sequences_match_dict
+  (hypothesis, derandomized), test_mixin_methods_behave_like_dict.
+
+Determinism: the keys the tests use have run-independent hashes (ints, tuples of ints,
+``compact_helpers.Text`` strings, ``FixedNaN``, ``Collide``), so where keys land, and therefore
+the grade, is the same on every run. The only exception is keyword-argument names (plain
+str), each in a table of one or two keys. Endless probe loops are stopped by counting executed
+lines of learner code (``LineCounter``), not by a clock.
 """
 
 import sys

@@ -3,7 +3,14 @@
 from collections.abc import MutableMapping
 
 import pytest
-from compact_helpers import Collide, RecordingKey, SelfEqForbidden, hash_table_holding
+from compact_helpers import (
+    Collide,
+    FixedNaN,
+    RecordingKey,
+    SelfEqForbidden,
+    T,
+    hash_table_holding,
+)
 
 
 def items_of(d):
@@ -33,10 +40,9 @@ def test_stored_values_are_found_again(cd):
         (-1, "minus one"),
         (-2, "minus two"),
         (2**70, "big"),
-        ("a", 1),
-        ("", 2),
+        (T("a"), 1),
+        (T(""), 2),
         ((1, 2), 3),
-        (None, 4),
         (3.5, 5),
         (frozenset({1}), 6),
     ]
@@ -57,8 +63,8 @@ def test_stored_values_are_found_again(cd):
 @pytest.mark.task(2)
 def test_missing_key_raises_key_error_naming_the_key(cd):
     d = cd.CompactDict()
-    d["present"] = 1
-    for missing in ["absent", 12345, -2, (1, 2)]:
+    d[T("present")] = 1
+    for missing in [T("absent"), 12345, -2, (1, 2)]:
         with pytest.raises(KeyError) as caught:
             d[missing]
         assert caught.value.args == (missing,), (
@@ -69,7 +75,7 @@ def test_missing_key_raises_key_error_naming_the_key(cd):
 
 @pytest.mark.task(2)
 def test_keys_iterate_in_insertion_order(cd):
-    keys = ["kiwi", 42, "apple", -7, (3, 1), "banana", 0, 99]
+    keys = [T("kiwi"), 42, T("apple"), -7, (3, 1), T("banana"), 0, 99]
     d = cd.CompactDict()
     for value, key in enumerate(keys):
         d[key] = value
@@ -82,9 +88,9 @@ def test_keys_iterate_in_insertion_order(cd):
 @pytest.mark.task(2)
 def test_updating_a_value_keeps_its_position(cd):
     d = cd.CompactDict()
-    for key in ["a", "b", "c"]:
+    for key in [T("a"), T("b"), T("c")]:
         d[key] = 0
-    d["a"] = 100
+    d[T("a")] = 100
     assert items_of(d) == [("a", 100), ("b", 0), ("c", 0)], (
         f"assigning to an existing key replaces only its value and keeps its place "
         f"(task 2, rule 5): expected [('a', 100), ('b', 0), ('c', 0)], got {items_of(d)}"
@@ -149,7 +155,7 @@ def test_keys_sharing_a_first_slot_are_all_found(cd):
 
 @pytest.mark.task(2)
 def test_nan_key_is_found_again_by_identity(cd):
-    nan = float("nan")
+    nan = FixedNaN("nan")  # a real float NaN, with a hash that is the same in every run
     d = cd.CompactDict()
     d[nan] = "not a number"
     assert nan in d and d[nan] == "not a number", (
@@ -161,7 +167,7 @@ def test_nan_key_is_found_again_by_identity(cd):
         f"assigning to the same NaN object again must replace its value, not add a key "
         f"(task 2, rule 3): len is {len(d)}"
     )
-    assert float("nan") not in d, (
+    assert FixedNaN("nan") not in d, (
         "another NaN object is not equal and not identical: like dict, it must not be found "
         "(task 2, rule 3)"
     )
@@ -205,9 +211,9 @@ def test_eq_is_called_only_for_keys_with_the_same_hash(cd):
 def test_constructor_accepts_what_dict_accepts(cd):
     cases = [
         ((), {}, []),
-        (({"a": 1, "b": 2},), {}, [("a", 1), ("b", 2)]),
-        (([("x", 1), ("y", 2), ("x", 3)],), {}, [("x", 3), ("y", 2)]),
-        (([("p", 1)],), {"q": 2}, [("p", 1), ("q", 2)]),
+        (({T("a"): 1, T("b"): 2},), {}, [("a", 1), ("b", 2)]),
+        (([(T("x"), 1), (T("y"), 2), (T("x"), 3)],), {}, [("x", 3), ("y", 2)]),
+        (([(7, 1)],), {"q": 2}, [(7, 1), ("q", 2)]),
         ((), {"only": "keywords"}, [("only", "keywords")]),
     ]
     for args, kwargs, expected in cases:
@@ -223,9 +229,9 @@ def test_constructor_accepts_what_dict_accepts(cd):
 def test_keys_and_values_are_not_kept_in_a_dict_or_set(cd):
     key, value = Collide("needle", 1234), Collide("needle-value", 99)
     d = cd.CompactDict()
-    d["before"] = 1
+    d[T("before")] = 1
     d[key] = value
-    d["after"] = 2
+    d[T("after")] = 2
     holder = hash_table_holding(d, [key, value])
     assert holder is None, (
         f"CompactDict must keep its keys and values in its own index table and entries list, "

@@ -1,7 +1,7 @@
 """Task 3: table_size and usable; the table grows when usable places run out."""
 
 import pytest
-from compact_helpers import Collide, check_invariants, expected_size
+from compact_helpers import Collide, T, check_invariants, expected_size
 
 
 def size_after_inserts(n):
@@ -26,7 +26,7 @@ def test_new_table_has_8_slots_and_5_usable(cd):
 def test_table_grows_when_usable_places_run_out(cd):
     d = cd.CompactDict()
     for n in range(1, 201):
-        d[f"key{n}"] = n
+        d[T(f"key{n}")] = n
         expected = size_after_inserts(n)
         assert d.table_size == expected, (
             f"after inserting {n} different keys (no deletions) table_size must be {expected} "

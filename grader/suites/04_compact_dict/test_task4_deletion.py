@@ -1,7 +1,7 @@
 """Task 4: deletion leaves a DUMMY; deleted entries are reclaimed at the next resize."""
 
 import pytest
-from compact_helpers import Collide, line_budget
+from compact_helpers import Collide, T, line_budget
 
 # Generous: a correct operation on these small tables runs well under a hundred lines.
 LINES_PER_OPERATION = 20_000
@@ -14,9 +14,9 @@ def items_of(d):
 
 @pytest.mark.task(4)
 def test_deleted_key_is_gone(cd):
-    d = cd.CompactDict(a=1, b=2, c=3)
-    del d["b"]
-    assert len(d) == 2 and "b" not in d, (
+    d = cd.CompactDict([(T("a"), 1), (T("b"), 2), (T("c"), 3)])
+    del d[T("b")]
+    assert len(d) == 2 and T("b") not in d, (
         f"after del d['b'] the key is gone and len drops to 2 (task 4); got len {len(d)}, "
         f"keys {list(d)}"
     )
@@ -24,22 +24,22 @@ def test_deleted_key_is_gone(cd):
         f"the other pairs stay, in order (task 4): expected [('a', 1), ('c', 3)], got {items_of(d)}"
     )
     with pytest.raises(KeyError):
-        d["b"]
+        d[T("b")]
 
 
 @pytest.mark.task(4)
 def test_deleting_a_missing_key_raises_key_error(cd):
-    d = cd.CompactDict(a=1)
-    for missing in ["zzz", 0, Collide("x", 3)]:
+    d = cd.CompactDict([(T("a"), 1)])
+    for missing in [T("zzz"), 0, Collide("x", 3)]:
         with pytest.raises(KeyError) as caught:
             del d[missing]
         assert caught.value.args == (missing,), (
             f"del d[{missing!r}] on a missing key must raise KeyError({missing!r}) (task 4, "
             f"rule 1); the KeyError had args {caught.value.args!r}"
         )
-    del d["a"]
+    del d[T("a")]
     with pytest.raises(KeyError):
-        del d["a"]
+        del d[T("a")]
     assert len(d) == 0, f"deleting the same key twice must not change len again: got {len(d)}"
 
 
@@ -83,9 +83,9 @@ def test_deleting_a_key_keeps_keys_that_probed_past_it_findable(cd):
 def test_reinserted_key_goes_to_the_end(cd):
     d = cd.CompactDict()
     for key in "abcd":
-        d[key] = key
-    del d["b"]
-    d["b"] = "again"
+        d[T(key)] = key
+    del d[T("b")]
+    d[T("b")] = "again"
     assert list(d) == ["a", "c", "d", "b"], (
         f"a key inserted again after being deleted is a new entry at the end, like dict "
         f"(task 4, rule 4): expected ['a', 'c', 'd', 'b'], got {list(d)}"
@@ -149,13 +149,13 @@ def test_lookups_finish_after_many_insertions_and_deletions(cd):
         with line_budget(LINES_PER_OPERATION, f"inserting or deleting key {n}: {budget_message}"):
             d[n] = n
             del d[n]
-    for missing in [1000, 1001, -5, "missing", Collide("nobody", 3)]:
+    for missing in [1000, 1001, -5, T("missing"), Collide("nobody", 3)]:
         with line_budget(
             LINES_PER_OPERATION, f"looking up missing key {missing!r}: {budget_message}"
         ):
             found = missing in d
         assert not found, f"{missing!r} was never inserted: `in` must be False (task 4)"
-    d["back"] = 1
+    d[T("back")] = 1
     assert list(d.items()) == [("back", 1)], (
         f"after the churn the table must still work: expected [('back', 1)], got {list(d.items())}"
     )
