@@ -41,7 +41,9 @@ def build_parser() -> argparse.ArgumentParser:
     verify.add_argument("--jobs", type=int)
 
     watch = verbs.add_parser("watch", help="grade again on every save")
-    watch.add_argument("selectors", nargs="*", metavar="EXERCISE", help="exercises to watch (default: all)")
+    watch.add_argument(
+        "selectors", nargs="*", metavar="EXERCISE", help="exercises to watch (default: all)"
+    )
     watch.add_argument("--target", type=Path, help=argparse.SUPPRESS)
 
     verbs.add_parser("list", help="the course map")

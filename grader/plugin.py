@@ -119,7 +119,9 @@ def describe_failure(excinfo: pytest.ExceptionInfo, item: pytest.Item) -> tuple[
                 f"NotImplementedError{task_hint}."
             )
     if isinstance(error, AssertionError):
-        return "failed", _with_notes(str(error) or f"Assertion failed: {_statement(excinfo)}", error)
+        return "failed", _with_notes(
+            str(error) or f"Assertion failed: {_statement(excinfo)}", error
+        )
     if excinfo.typename in {"Failed", "XFailed"}:
         return "failed", _with_notes(str(error), error)
     where = loader.learner_line(excinfo.tb)

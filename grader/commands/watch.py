@@ -27,7 +27,9 @@ def watch(course: Course, selectors: list[str], target: Path | None = None) -> i
             runs = run_exercises(exercises, target, on_done=advance)
         print_report(console, score_course(runs, target))
         console.print(Rule(style="dim"))
-        console.print("Watching for changes. Save a file to grade again; Ctrl-C to stop.", style="dim")
+        console.print(
+            "Watching for changes. Save a file to grade again; Ctrl-C to stop.", style="dim"
+        )
 
     grade(watched)
     try:
@@ -44,7 +46,9 @@ def _is_source(_change, path: str) -> bool:
     return not any(part in {"__pycache__", ".pytest_cache"} for part in Path(path).parts)
 
 
-def _exercises_of(course: Course, watched: list[Exercise], target: Path, paths: set[Path]) -> list[Exercise]:
+def _exercises_of(
+    course: Course, watched: list[Exercise], target: Path, paths: set[Path]
+) -> list[Exercise]:
     folders = set()
     for path in paths:
         try:
