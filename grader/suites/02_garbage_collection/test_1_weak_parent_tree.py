@@ -123,7 +123,9 @@ def test_a_surviving_child_does_not_keep_its_parent_alive(gcmod, gc_off):
         "parent included: a child must not keep its parent alive (task 1, rule 4). "
         f"Still alive: {sorted(expected - set(freed))}"
     )
-    assert kept.value == "n12", f"Node('n12').value must be 'n12' (task 1, rule 1), got {kept.value!r}"
+    assert kept.value == "n12", (
+        f"Node('n12').value must be 'n12' (task 1, rule 1), got {kept.value!r}"
+    )
     assert kept.parent is None, (
         f"once its parent has been freed, a surviving node's .parent must be None "
         f"(task 1, rule 4): got {kept.parent!r}"
