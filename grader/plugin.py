@@ -118,6 +118,13 @@ def describe_failure(excinfo: pytest.ExceptionInfo, item: pytest.Item) -> tuple[
                 f"Not implemented yet: {where[2]}() in {where[0]}:{where[1]} still raises "
                 f"NotImplementedError{task_hint}."
             )
+    if isinstance(error, OSError) and "reading from stdin" in str(error):
+        where = loader.learner_line(excinfo.tb)
+        at = f" at {where[0]}:{where[1]}" if where else ""
+        return "failed", (
+            f"Your code waits for keyboard input{at} (input(), breakpoint() or pdb). Graded code "
+            f'runs unattended: remove the call, or keep it under `if __name__ == "__main__":`.'
+        )
     if isinstance(error, AssertionError):
         return "failed", _with_notes(
             str(error) or f"Assertion failed: {_statement(excinfo)}", error

@@ -67,6 +67,9 @@ def child_command(exercise: Exercise, exercise_dir: Path, results: Path) -> list
         "-p", "grader.plugin",
         "-p", "pytest_timeout",
         "-p", "no:cacheprovider",
+        # Built-in plugins no suite uses: less start-up, and no pdb for a stray breakpoint().
+        *("-p", "no:doctest", "-p", "no:junitxml", "-p", "no:pastebin", "-p", "no:legacypath"),
+        *("-p", "no:setuponly", "-p", "no:setupplan", "-p", "no:stepwise", "-p", "no:debugging"),
         "--timeout", str(exercise.limits.test_seconds),
         "--kata-exercise-dir", str(exercise_dir),
         "--kata-results", str(results),

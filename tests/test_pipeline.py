@@ -253,6 +253,16 @@ def test_huge_output_is_survived_and_kept_out_of_the_report(make_target, grade_f
     assert max(len(test["message"]) for test in entry["tests"]) < 5000
 
 
+def test_reading_stdin_or_a_stray_breakpoint_fails_at_once_with_advice(make_target, grade_fixture):
+    target = make_target(adder(SOLVED_ADDER.replace("return a + b", "breakpoint()\n    return a + b")
+                               .replace("return a * b", "input('x? ')\n    return a * b")))  # fmt: skip
+    _, report = grade_fixture(target, "adder")
+    tests = by_name(exercise(report, "adder"))
+    for name in ("test_add_small", "test_mul"):
+        assert tests[name]["status"] == "failed"
+        assert "waits for keyboard input at 01_adder/adder.py:" in tests[name]["message"]
+
+
 def test_missing_file_and_missing_name_are_explained(make_target, grade_fixture):
     target = make_target({"01_adder/adder.py": "def add(a, b):\n    return a + b\n"})
     (target / "02_greeter" / "greeter.py").unlink()
