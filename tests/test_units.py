@@ -144,3 +144,51 @@ def test_list_shows_every_exercise(fixture_course, capsys):
 
 def test_the_real_manifest_loads():
     assert load_course().title
+
+
+def test_verify_passes_on_the_fixture_course(fixture_course):
+    assert main(["--course", str(fixture_course.root / "grader" / "course.toml"), "verify"]) == 0
+
+
+def test_verify_flags_a_stub_that_passes_a_failing_solution_and_an_untested_task(fixture_course):
+    from grader.commands.verify import check_exercise
+
+    adder = find(fixture_course, "adder")
+    stub = score_exercise(
+        fake_run(adder, [collected(("a", 1), ("b", 2)), result("a"), result("b", "failed")])
+    )
+    solution = score_exercise(
+        fake_run(adder, [collected(("a", 1), ("b", 2)), result("a"), result("b", "failed", "no")])
+    )
+    problems = "\n".join(check_exercise(adder, stub, solution).problems)
+    assert "stub passes a" in problems
+    assert "solution fails b" in problems
+    assert "task 3 (Sum a list, partial credit) has no tests" in problems
+
+
+def test_verify_prints_declared_exceptions_instead_of_failing(fixture_course):
+    from dataclasses import replace
+
+    from grader.commands.verify import check_exercise
+    from grader.manifest import VerifyException
+
+    adder = replace(
+        find(fixture_course, "greeter"), verify_exceptions=(VerifyException("a", "trivially true"),)
+    )
+    stub = score_exercise(fake_run(adder, [collected(("a", 1)), result("a")]))
+    verdict = check_exercise(adder, stub, stub)
+    assert verdict.problems == [] and verdict.excused == ["a passes on the stub: trivially true"]
+
+
+def test_watch_regrades_only_the_exercises_whose_files_changed(fixture_course, tmp_path):
+    from grader.commands.watch import _exercises_of
+
+    watched = list(fixture_course.exercises)
+    changed = {
+        tmp_path / "02_greeter" / "greeter.py",
+        tmp_path / "notes.txt",
+        Path("/elsewhere/x.py"),
+    }
+    assert [e.slug for e in _exercises_of(fixture_course, watched, tmp_path, changed)] == [
+        "greeter"
+    ]
