@@ -2,6 +2,7 @@
 
     nox -s grade -- [EXERCISE …] [--target DIR] [--json F] [--junit F] [--exit-zero]
     nox -s watch -- [EXERCISE …]         nox -s hint -- EXERCISE [LEVEL]      nox -s list
+    nox -s play -- EXERCISE [--port N]   (Django exercises: runserver on 127.0.0.1)
     nox -s verify                        nox -s tests      nox -s lint      nox -s bench
 
 Each session keeps its virtualenv between runs and installs the course's dependencies (one list,
@@ -55,6 +56,15 @@ def watch(session: nox.Session) -> None:
     """Grade again every time you save: `nox -s watch`, or `nox -s watch -- 04` for one exercise."""
     install(session, "watch")
     session.run("python", "-m", "grader", "watch", *session.posargs)
+
+
+@nox.session(default=False)
+def play(session: nox.Session) -> None:
+    """Serve a Django exercise on 127.0.0.1: `nox -s play -- 06` (`--port 8001` for another port)."""
+    if not session.posargs:
+        session.error("Which exercise? For example: nox -s play -- 06")
+    install(session, "grade")
+    session.run("python", "-m", "grader", "play", *session.posargs)
 
 
 @nox.session(name="list", default=False)

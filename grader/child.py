@@ -1,6 +1,6 @@
 """Entry point of a grading child process: apply resource limits, then run pytest.
 
-Started by grader.runner as ``python -I -B -c BOOT ROOT LIMITS -- PYTEST_ARGS``. Limits are set
+Started by grader.runner as ``python -I -B -c BOOT ROOT CONFIG -- PYTEST_ARGS``. Limits are set
 here, inside the child, before any learner code runs (no preexec_fn: the parent has threads).
 """
 
@@ -39,9 +39,10 @@ def apply_limits(limits: dict) -> None:
 
 
 def main(argv: list[str]) -> int:
-    limits = json.loads(argv[0])
+    config = json.loads(argv[0])
     pytest_args = argv[argv.index("--") + 1 :]
-    apply_limits(limits)
+    sys.path[0:0] = config.get("sys_path", [])
+    apply_limits(config)
     import pytest
 
     return int(pytest.main(pytest_args))

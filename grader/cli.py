@@ -46,6 +46,16 @@ def build_parser() -> argparse.ArgumentParser:
     )
     watch.add_argument("--target", type=Path, help=argparse.SUPPRESS)
 
+    play = verbs.add_parser("play", help="serve a Django exercise on 127.0.0.1 to try it by hand")
+    play.add_argument("selector", metavar="EXERCISE")
+    play.add_argument("--port", type=int, help="port on 127.0.0.1 (default: 8000, or a free one)")
+    play.add_argument(
+        "--target", type=Path, help="folder holding the NN_slug folders (default: exercises/)"
+    )
+    play.add_argument(
+        "--noreload", action="store_false", dest="reload", help="do not restart on save"
+    )
+
     verbs.add_parser("list", help="the course map")
 
     hint = verbs.add_parser("hint", help="show a hint for an exercise")
@@ -95,6 +105,10 @@ def _dispatch(args: argparse.Namespace, course) -> int:
         from grader.commands.watch import watch
 
         return watch(course, args.selectors, args.target)
+    if args.verb == "play":
+        from grader.commands.play import play
+
+        return play(course, args.selector, args.port, args.target, args.reload)
     if args.verb == "list":
         from grader.commands.listing import list_exercises
 

@@ -133,7 +133,7 @@ def _import_from_exercise(module_name: str) -> ModuleType:
         raise
     except SyntaxError as error:
         sys.modules.pop(module_name, None)
-        raise LearnerCodeError(_syntax_error_message(error)) from None
+        raise LearnerCodeError(syntax_error_message(error)) from None
     except SystemExit as error:
         sys.modules.pop(module_name, None)
         raise LearnerCodeError(
@@ -146,7 +146,7 @@ def _import_from_exercise(module_name: str) -> ModuleType:
     return module
 
 
-def _syntax_error_message(error: SyntaxError) -> str:
+def syntax_error_message(error: SyntaxError) -> str:
     where = display_path(error.filename) if error.filename else "your code"
     detail = "".join(traceback.format_exception_only(type(error), error)).rstrip()
     return f"{where} has a syntax error (line {error.lineno}); fix it before anything can be graded:\n{detail}"
@@ -160,6 +160,21 @@ def _import_failure_message(path: Path, error: BaseException) -> str:
         f"{display_path(path)} raised {kind} while being imported{where}: {error}\n"
         f"Module-level code runs on import: it must not fail."
     )
+
+
+def import_time_failure(error: BaseException) -> str | None:
+    """The loader's message for a learner module that broke while something else imported it
+    (Django importing middleware by dotted path, say); None when the error is not that."""
+    if isinstance(error, SyntaxError) and error.filename and is_learner_file(error.filename):
+        return syntax_error_message(error)
+    frames = [
+        frame
+        for frame, _ in traceback.walk_tb(error.__traceback__)
+        if is_learner_file(frame.f_code.co_filename)
+    ]
+    if frames and all(frame.f_code.co_name == "<module>" for frame in frames):
+        return _import_failure_message(Path(frames[-1].f_code.co_filename), error)
+    return None
 
 
 def learner_line(tb) -> tuple[str, int, str] | None:

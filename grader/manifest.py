@@ -63,6 +63,9 @@ class Exercise:
     limits: Limits
     suite_dir: Path
     verify_exceptions: tuple[VerifyException, ...] = ()
+    # A settings module in the suite folder: the suite runs under pytest-django with it, and
+    # `play` serves the exercise with it.
+    django_settings: str | None = None
 
     @property
     def id(self) -> str:
@@ -181,6 +184,7 @@ def _parse_exercise(entry: dict, defaults: dict, suites_dir: Path) -> Exercise:
             limits=limits,
             suite_dir=suites_dir / f"{entry['number']:02d}_{entry['slug']}",
             verify_exceptions=exceptions,
+            django_settings=entry.get("django_settings"),
         )
     except KeyError as missing:
         raise ManifestError(f"{name}: missing field {missing}") from None

@@ -111,6 +111,9 @@ def describe_failure(excinfo: pytest.ExceptionInfo, item: pytest.Item) -> tuple[
             f"Timed out: the test did not finish within its time limit.{at} "
             f"Look for an endless loop, a deadlock, or a wait that never ends."
         )
+    broken_import = loader.import_time_failure(error)
+    if broken_import:
+        return "error", broken_import
     if isinstance(error, NotImplementedError):
         where = loader.learner_line(excinfo.tb)
         if where:

@@ -54,10 +54,12 @@ class ChildRun:
 
 def child_command(exercise: Exercise, exercise_dir: Path, results: Path) -> list[str]:
     suites_dir = exercise.suite_dir.parent
-    limits = {
+    config = {
         "memory_bytes": exercise.limits.memory_mb * 2**20,
         "cpu_seconds": int(exercise.limits.exercise_seconds + 5),
         "file_bytes": FILE_SIZE_LIMIT,
+        # First on sys.path before pytest starts: pytest-django imports the settings module early.
+        "sys_path": [str(exercise.suite_dir)],
     }
     pytest_args = [
         str(exercise.suite_dir),
@@ -70,6 +72,7 @@ def child_command(exercise: Exercise, exercise_dir: Path, results: Path) -> list
         # Built-in plugins no suite uses: less start-up, and no pdb for a stray breakpoint().
         *("-p", "no:doctest", "-p", "no:junitxml", "-p", "no:pastebin", "-p", "no:legacypath"),
         *("-p", "no:setuponly", "-p", "no:setupplan", "-p", "no:stepwise", "-p", "no:debugging"),
+        *(("-p", "pytest_django.plugin", "--ds", exercise.django_settings) if exercise.django_settings else ()),
         "--timeout", str(exercise.limits.test_seconds),
         "--kata-exercise-dir", str(exercise_dir),
         "--kata-results", str(results),
@@ -84,7 +87,7 @@ def child_command(exercise: Exercise, exercise_dir: Path, results: Path) -> list
         "-c",
         _BOOT,
         str(REPO_ROOT),
-        json.dumps(limits),
+        json.dumps(config),
         "--",
         *pytest_args,
     ]

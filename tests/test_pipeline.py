@@ -34,10 +34,10 @@ def test_solutions_pass_with_full_points_and_exit_zero(make_target, grade_fixtur
     code, report = grade_fixture(make_target())
     assert code == 0
     assert report["total"] == {
-        "points": 10,
-        "max_points": 10,
-        "exercises_passed": 2,
-        "exercises": 2,
+        "points": 12,
+        "max_points": 12,
+        "exercises_passed": 3,
+        "exercises": 3,
     }
     assert all(
         test["status"] == "passed" for entry in report["exercises"] for test in entry["tests"]
@@ -325,3 +325,23 @@ def assert_process_gone(pid: int) -> None:
     assert not stat.exists(), (
         f"process {pid} started by learner code is still running after grading"
     )
+
+
+def test_django_exercise_with_a_broken_middleware_module_is_an_error_others_still_graded(
+    make_target, grade_fixture
+):
+    target = make_target({"03_hello/stamp.py": "class StampMiddleware(\n"})
+    _, report = grade_fixture(target)
+    hello = exercise(report, "hello")
+    assert hello["status"] == "error"
+    for test in hello["tests"]:
+        assert "03_hello/stamp.py has a syntax error (line 1)" in test["message"], test["message"]
+    assert exercise(report, "adder")["status"] == "pass"
+    assert_greeter_still_graded(report)
+
+
+def test_django_exercise_that_raises_while_imported_names_the_line(make_target, grade_fixture):
+    target = make_target({"03_hello/views.py": "import json\nVALUE = 1 / 0\n"})
+    _, report = grade_fixture(target, "hello")
+    message = by_name(exercise(report, "hello"))["test_hello"]["message"]
+    assert "03_hello/views.py raised ZeroDivisionError while being imported (line 2)" in message

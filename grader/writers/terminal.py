@@ -106,7 +106,9 @@ def print_failures(
         ("Next up: ", "bold"), (f"{exercise.folder}", "bold cyan"), f" — {exercise.title}",
         ("  (read ", "dim"), (f"{exercises_dir}/{exercise.folder}/README.md", "dim"), (")", "dim"),
     ))  # fmt: skip
-    groups = _group_failures(exercise.failures)
+    # By task, whatever order the suite ran in (pytest-django runs database tests first).
+    failures = sorted(exercise.failures, key=lambda test: test.task if test.task is not None else 0)
+    groups = _group_failures(failures)
     titles = {task.id: task for task in exercise.tasks}
     shown_task = object()
     for tests in groups[:MAX_FAILURES_SHOWN]:

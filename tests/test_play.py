@@ -1,0 +1,61 @@
+"""`play` serves a Django exercise for real: runserver on 127.0.0.1, the learner's code, migrations."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+import pytest
+
+from grader.cli import main
+
+ROOT = Path(__file__).parent.parent
+pytestmark = pytest.mark.slow
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def fetch(url: str, deadline: float) -> tuple[int, dict, bytes]:
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=2) as response:
+                return response.status, dict(response.headers), response.read()
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.1)
+
+
+def test_play_serves_the_learners_code_with_the_suites_settings(fixture_course):
+    port = free_port()
+    manifest = fixture_course.root / "grader" / "course.toml"
+    server = subprocess.Popen(
+        [sys.executable, "-m", "grader", "--course", str(manifest), "play", "hello",
+         "--target", str(fixture_course.solutions_dir), "--port", str(port), "--noreload"],
+        cwd=ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
+    )  # fmt: skip
+    try:
+        status, headers, body = fetch(
+            f"http://127.0.0.1:{port}/hello/?name=Ada", time.monotonic() + 30
+        )
+        assert (status, body, headers.get("X-Stamp")) == (200, b"Hello, Ada!", "kata")
+    finally:
+        os.killpg(server.pid, signal.SIGKILL)
+        output = server.communicate(timeout=10)[0]
+    assert f"http://127.0.0.1:{port}/hello/?name=Ada" in output, output
+    assert (fixture_course.root / ".cache" / "playground" / "03_hello" / "db.sqlite3").exists()
+
+
+def test_play_refuses_an_exercise_without_a_playground(fixture_course):
+    with pytest.raises(SystemExit, match="has no playground"):
+        main(["--course", str(fixture_course.root / "grader" / "course.toml"), "play", "adder"])
