@@ -66,6 +66,12 @@ class Exercise:
     # A settings module in the suite folder: the suite runs under pytest-django with it, and
     # `play` serves the exercise with it.
     django_settings: str | None = None
+    # Extra pytest plugins this suite needs (plugin autoloading is off in grading children).
+    pytest_plugins: tuple[str, ...] = ()
+
+    @property
+    def plugins(self) -> tuple[str, ...]:
+        return (("pytest_django.plugin",) if self.django_settings else ()) + self.pytest_plugins
 
     @property
     def id(self) -> str:
@@ -185,6 +191,7 @@ def _parse_exercise(entry: dict, defaults: dict, suites_dir: Path) -> Exercise:
             suite_dir=suites_dir / f"{entry['number']:02d}_{entry['slug']}",
             verify_exceptions=exceptions,
             django_settings=entry.get("django_settings"),
+            pytest_plugins=tuple(entry.get("pytest_plugins", ())),
         )
     except KeyError as missing:
         raise ManifestError(f"{name}: missing field {missing}") from None

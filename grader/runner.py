@@ -72,7 +72,8 @@ def child_command(exercise: Exercise, exercise_dir: Path, results: Path) -> list
         # Built-in plugins no suite uses: less start-up, and no pdb for a stray breakpoint().
         *("-p", "no:doctest", "-p", "no:junitxml", "-p", "no:pastebin", "-p", "no:legacypath"),
         *("-p", "no:setuponly", "-p", "no:setupplan", "-p", "no:stepwise", "-p", "no:debugging"),
-        *(("-p", "pytest_django.plugin", "--ds", exercise.django_settings) if exercise.django_settings else ()),
+        *(arg for plugin in exercise.plugins for arg in ("-p", plugin)),
+        *(("--ds", exercise.django_settings) if exercise.django_settings else ()),
         "--timeout", str(exercise.limits.test_seconds),
         "--kata-exercise-dir", str(exercise_dir),
         "--kata-results", str(results),
