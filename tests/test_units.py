@@ -192,3 +192,24 @@ def test_watch_regrades_only_the_exercises_whose_files_changed(fixture_course, t
     assert [e.slug for e in _exercises_of(fixture_course, watched, tmp_path, changed)] == [
         "greeter"
     ]
+
+
+def test_broker_defaults_to_memory_and_follows_the_environment():
+    from grader.brokers import choose
+
+    assert choose({}).kind == "memory" and choose({}).result_backend == "cache+memory://"
+    redis = choose({"KATA_REDIS_URL": "redis://127.0.0.1:6379/5"})
+    assert (redis.kind, redis.url, redis.result_backend) == (
+        "redis",
+        "redis://127.0.0.1:6379/5",
+    ) * 1 + ("redis://127.0.0.1:6379/5",)
+    assert choose({"CELERY_BROKER_URL": "redis://h/1"}).kind == "redis"
+    assert choose({"CELERY_BROKER_URL": "amqp://h//"}).kind == "memory"
+    assert choose({"KATA_AMQP_URL": "amqp://g:g@127.0.0.1//"}).kind == "amqp"
+    config = redis.celery_config()
+    prefix = config["broker_transport_options"]["global_keyprefix"]
+    assert (
+        prefix.startswith(redis.namespace)
+        and config["result_backend_transport_options"]["global_keyprefix"] == prefix
+    )
+    assert config["task_always_eager"] is False

@@ -1,0 +1,129 @@
+"""The broker and result backend the Celery suites run against.
+
+In-memory by default (nothing to install: an in-process worker consumes Celery's `memory://`
+transport), Redis when KATA_REDIS_URL (or CELERY_BROKER_URL with a redis:// URL) is set, and
+RabbitMQ when KATA_AMQP_URL is set. Each run gets a namespace of its own — a key prefix on
+Redis, queue names on RabbitMQ — so it never meets other work on a shared server, and
+``cleanup`` removes what it left there.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import threading
+import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+
+
+@dataclass(frozen=True)
+class Broker:
+    kind: str  # "memory", "redis" or "amqp"
+    url: str
+    result_backend: str
+    namespace: str = field(default_factory=lambda: f"kata-{uuid.uuid4().hex[:12]}")
+
+    def describe(self) -> str:
+        return "in-memory transport" if self.kind == "memory" else f"{self.kind} at {self.url}"
+
+    def celery_config(self) -> dict:
+        """Settings to put over the learner's app: where to send and store, nothing else."""
+        config = {
+            "broker_url": self.url,
+            "result_backend": self.result_backend,
+            "task_default_queue": f"{self.namespace}.celery",
+            "broker_connection_retry_on_startup": False,
+            "task_always_eager": False,
+        }
+        if self.kind == "memory":
+            # kombu's virtual transports poll once a second by default: too slow for tests.
+            config["broker_transport_options"] = {"polling_interval": 0.01}
+        elif self.kind == "redis":
+            prefix = {"global_keyprefix": f"{self.namespace}:"}
+            config["broker_transport_options"] = {**prefix, "visibility_timeout": 60}
+            config["result_backend_transport_options"] = prefix
+        return config
+
+    def cleanup(self) -> None:
+        """Remove every key or queue this run created on a shared server."""
+        if self.kind == "redis":
+            import redis
+
+            client = redis.Redis.from_url(self.url)
+            try:
+                keys = list(client.scan_iter(match=f"{self.namespace}:*", count=500))
+                if keys:
+                    client.delete(*keys)
+            finally:
+                client.close()
+        elif self.kind == "amqp":
+            from kombu import Connection
+
+            with Connection(self.url) as connection:
+                channel = connection.channel()
+                for queue in (f"{self.namespace}.celery",):
+                    try:
+                        channel.queue_delete(queue)
+                    except Exception:  # noqa: BLE001 - already gone is fine
+                        channel = connection.channel()
+
+
+def choose(environ: dict[str, str] | None = None) -> Broker:
+    environ = os.environ if environ is None else environ
+    redis_url = environ.get("KATA_REDIS_URL") or _redis_only(environ.get("CELERY_BROKER_URL"))
+    if redis_url:
+        return Broker("redis", redis_url, redis_url)
+    amqp_url = environ.get("KATA_AMQP_URL")
+    if amqp_url:
+        # An in-process worker shares the process's memory: results can stay there.
+        return Broker("amqp", amqp_url, "cache+memory://")
+    return Broker("memory", "memory://", "cache+memory://")
+
+
+def _redis_only(url: str | None) -> str | None:
+    return url if url and url.startswith(("redis://", "rediss://")) else None
+
+
+@contextmanager
+def running_worker(
+    app, pool: str = "threads", concurrency: int = 2, wait_on_exit: float | None = None
+):
+    """A real Celery worker consuming ``app``'s broker in a thread of this process.
+
+    Celery's own test worker (``celery.contrib.testing``), started without the ping round trip
+    and stopped by waking its event loop with a message, so a suite pays milliseconds, not
+    seconds, per worker. On the in-memory transport the loop can only notice the stop after its
+    2 s poll: pass ``wait_on_exit=0`` to leave the daemon thread to the end of the process.
+    """
+    from celery.contrib.testing.worker import TestWorkController, setup_app_for_worker
+    from celery.result import _set_task_join_will_block
+    from celery.utils.nodenames import anon_nodename
+    from celery.worker import state
+
+    setup_app_for_worker(app, "WARNING", None)
+    worker = TestWorkController(
+        app=app,
+        concurrency=concurrency,
+        hostname=anon_nodename(),
+        pool=pool,
+        loglevel="WARNING",
+        logfile=None,
+        ready_callback=None,
+        without_heartbeat=True,
+        without_mingle=True,
+        without_gossip=True,
+    )
+    thread = threading.Thread(target=worker.start, name="celery-worker", daemon=True)
+    thread.start()
+    worker.ensure_started()
+    _set_task_join_will_block(False)  # the test thread may wait for results; it is no task
+    try:
+        yield worker
+    finally:
+        state.should_terminate = 0
+        with contextlib.suppress(Exception):
+            app.send_task("celery.ping")  # wakes a loop blocked waiting for messages
+        thread.join(10 if wait_on_exit is None else wait_on_exit)
+        if not thread.is_alive():
+            state.should_terminate = None
