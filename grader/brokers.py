@@ -15,6 +15,7 @@ import threading
 import uuid
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from pathlib import Path
 
 
 @dataclass(frozen=True)
@@ -127,3 +128,29 @@ def running_worker(
         thread.join(10 if wait_on_exit is None else wait_on_exit)
         if not thread.is_alive():
             state.should_terminate = None
+
+
+def playground_config(state: Path, environ: dict[str, str] | None = None) -> tuple[dict, str]:
+    """Broker settings for a playground worker and the shells that talk to it.
+
+    Both are separate processes, so the in-memory transport cannot serve: Redis or RabbitMQ when
+    configured, else kombu's file-system transport and a file result backend under ``state``.
+    """
+    broker = choose(environ)
+    if broker.kind == "redis":
+        return {"broker_url": broker.url, "result_backend": broker.url}, broker.describe()
+    if broker.kind == "amqp":
+        return {"broker_url": broker.url, "result_backend": "rpc://"}, broker.describe()
+    messages, results = state / "broker", state / "results"
+    for folder in (messages, results):
+        folder.mkdir(parents=True, exist_ok=True)
+    config = {
+        "broker_url": "filesystem://",
+        "broker_transport_options": {
+            "data_folder_in": str(messages),
+            "data_folder_out": str(messages),
+            "polling_interval": 0.1,
+        },
+        "result_backend": results.as_uri(),
+    }
+    return config, f"files under {state}"

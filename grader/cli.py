@@ -55,6 +55,9 @@ def build_parser() -> argparse.ArgumentParser:
     play.add_argument(
         "--noreload", action="store_false", dest="reload", help="do not restart on save"
     )
+    play.add_argument(
+        "--shell", action="store_true", help="Celery: a Python shell that sends tasks to the worker"
+    )
 
     verbs.add_parser("list", help="the course map")
 
@@ -108,7 +111,7 @@ def _dispatch(args: argparse.Namespace, course) -> int:
     if args.verb == "play":
         from grader.commands.play import play
 
-        return play(course, args.selector, args.port, args.target, args.reload)
+        return play(course, args.selector, args.port, args.target, args.reload, args.shell)
     if args.verb == "list":
         from grader.commands.listing import list_exercises
 

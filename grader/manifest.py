@@ -66,6 +66,10 @@ class Exercise:
     # A settings module in the suite folder: the suite runs under pytest-django with it, and
     # `play` serves the exercise with it.
     django_settings: str | None = None
+    # "module:attribute" of the learner's Celery app: `play` runs a real worker for it.
+    celery_app: str | None = None
+    # A line to try in the playground shell, shown when the playground starts.
+    playground_example: str | None = None
     # Extra pytest plugins this suite needs (plugin autoloading is off in grading children).
     pytest_plugins: tuple[str, ...] = ()
 
@@ -192,6 +196,8 @@ def _parse_exercise(entry: dict, defaults: dict, suites_dir: Path) -> Exercise:
             verify_exceptions=exceptions,
             django_settings=entry.get("django_settings"),
             pytest_plugins=tuple(entry.get("pytest_plugins", ())),
+            celery_app=entry.get("celery_app"),
+            playground_example=entry.get("playground_example"),
         )
     except KeyError as missing:
         raise ManifestError(f"{name}: missing field {missing}") from None

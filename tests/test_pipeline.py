@@ -34,10 +34,10 @@ def test_solutions_pass_with_full_points_and_exit_zero(make_target, grade_fixtur
     code, report = grade_fixture(make_target())
     assert code == 0
     assert report["total"] == {
-        "points": 12,
-        "max_points": 12,
-        "exercises_passed": 3,
-        "exercises": 3,
+        "points": 13,
+        "max_points": 13,
+        "exercises_passed": 4,
+        "exercises": 4,
     }
     assert all(
         test["status"] == "passed" for entry in report["exercises"] for test in entry["tests"]

@@ -59,3 +59,36 @@ def test_play_serves_the_learners_code_with_the_suites_settings(fixture_course):
 def test_play_refuses_an_exercise_without_a_playground(fixture_course):
     with pytest.raises(SystemExit, match="has no playground"):
         main(["--course", str(fixture_course.root / "grader" / "course.toml"), "play", "adder"])
+
+
+def test_celery_play_runs_a_worker_process_that_a_shell_sends_tasks_to(fixture_course):
+    manifest = str(fixture_course.root / "grader" / "course.toml")
+    common = [
+        "-m",
+        "grader",
+        "--course",
+        manifest,
+        "play",
+        "jobs",
+        "--target",
+        str(fixture_course.solutions_dir),
+    ]
+    env = {key: value for key, value in os.environ.items() if not key.startswith("KATA_")}
+    env.pop("CELERY_BROKER_URL", None)
+    worker = subprocess.Popen(
+        [sys.executable, *common], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT,
+        text=True, start_new_session=True,
+    )  # fmt: skip
+    try:
+        shell = subprocess.run(
+            [sys.executable, *common, "--shell"], cwd=ROOT, env=env, capture_output=True, text=True, timeout=60,
+            input="import os\nprint('RESULT', jobs.add.delay(2, 3).get(timeout=30), os.getpid())\n",
+        )  # fmt: skip
+    finally:
+        os.killpg(worker.pid, signal.SIGKILL)
+        worker_output = worker.communicate(timeout=10)[0]
+    assert "RESULT [5, False]" in shell.stdout, shell.stdout + shell.stderr + worker_output
+    assert "files under" in worker_output and "play -- 04 --shell" in worker_output, worker_output
+    assert "jobs.add.delay(2, 3).get(timeout=10)" in shell.stderr, (
+        "the shell banner shows the example"
+    )

@@ -29,7 +29,7 @@ def test_unknown_selector_suggests_the_closest_name(fixture_course):
 
 def test_select_keeps_course_order_and_drops_duplicates(fixture_course):
     assert [e.slug for e in select(fixture_course, ["greeter", "1", "01"])] == ["adder", "greeter"]
-    assert len(select(fixture_course, [])) == 3
+    assert len(select(fixture_course, [])) == 4
 
 
 def fake_run(exercise, events, returncode=1, timed_out=False) -> ChildRun:

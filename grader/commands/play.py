@@ -1,12 +1,15 @@
-"""`play N`: serve a Django exercise with `runserver` on 127.0.0.1, to poke it with a browser or curl.
+"""`play N`: run an exercise for real, to try it by hand.
 
-The playground uses the suite's own settings module (with DEBUG on and a fresh SQLite file
-under .cache/playground/), the learner's code from the exercise folder, and Django's reloader,
-so saving a file restarts the server.
+Django exercises: `runserver` on 127.0.0.1 with the suite's own settings module (DEBUG on, a
+fresh SQLite file under .cache/playground/), the learner's code, and Django's reloader.
+Celery exercises: a real `celery worker` for the learner's app; `play N --shell` opens a Python
+shell, in another terminal, whose tasks go to that worker.
 """
 
 from __future__ import annotations
 
+import code
+import importlib
 import os
 import shutil
 import socket
@@ -16,7 +19,8 @@ from pathlib import Path
 from rich.text import Text
 
 from grader import loader
-from grader.manifest import Course
+from grader.brokers import playground_config
+from grader.manifest import Course, Exercise
 from grader.selection import find
 from grader.writers.terminal import make_console
 
@@ -24,15 +28,22 @@ DEFAULT_PORT = 8000
 
 
 def play(
-    course: Course, selector: str, port: int | None, target: Path | None, reload: bool = True
+    course: Course,
+    selector: str,
+    port: int | None,
+    target: Path | None,
+    reload: bool = True,
+    shell: bool = False,
 ) -> int:
     exercise = find(course, selector)
-    if not exercise.django_settings:
-        raise SystemExit(
-            f"{exercise.folder} has no playground: only the Django exercises have one."
-        )
     exercise_dir = (Path(target or course.exercises_dir) / exercise.folder).resolve()
     state = course.root / ".cache" / "playground" / exercise.folder
+    if exercise.celery_app and (shell or not exercise.django_settings):
+        return _play_celery(exercise, exercise_dir, state, shell)
+    if not exercise.django_settings:
+        raise SystemExit(
+            f"{exercise.folder} has no playground: the Django and Celery exercises have one."
+        )
     # Django's reloader runs this again in a child with RUN_MAIN set: set up only once.
     first_start = os.environ.get("RUN_MAIN") != "true"
     if first_start:
@@ -86,3 +97,49 @@ def _announce(folder: str, exercise_dir: Path, port: int, urls: list[tuple[str, 
             style="dim",
         )
     )
+
+
+def _play_celery(exercise: Exercise, exercise_dir: Path, state: Path, shell: bool) -> int:
+    module_name, _, attribute = exercise.celery_app.partition(":")
+    if not shell:
+        shutil.rmtree(state, ignore_errors=True)
+    config, where = playground_config(state)
+    sys.path.insert(0, str(exercise.suite_dir))
+    loader.configure(exercise_dir)
+    if exercise.django_settings:
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", exercise.django_settings)
+        import django
+
+        django.setup()
+    module = loader.load(module_name)
+    app = getattr(module, attribute or "app")
+    app.conf.update(config)
+    console = make_console()
+    if shell:
+        example = exercise.playground_example or f"{module_name}.<task>.delay(...).get(timeout=10)"
+        banner = (
+            f"Python shell for {exercise.folder}: `app` is your Celery app, `{module_name}` your module.\n"
+            f"Tasks go to the worker of `nox -s play -- {exercise.id}` ({where}). Try:\n"
+            f"  >>> {example}"
+        )
+        code.interact(
+            banner=banner, local={"app": app, module_name: importlib.import_module(module_name)}
+        )
+        return 0
+    console.print(
+        Text(f"Celery worker for {exercise.folder}", style="bold"),
+        f"— your code from {exercise_dir}",
+    )
+    console.print(f"Broker and results: {where}")
+    console.print(
+        Text(
+            f"In another terminal / 在另一个终端: nox -s play -- {exercise.id} --shell",
+            style="cyan",
+        )
+    )
+    console.print(Text("Ctrl-C stops the worker. / Ctrl-C 停止 worker。", style="dim"))
+    app.worker_main(
+        ["worker", "--loglevel=INFO", "--pool=threads", "--concurrency=2", "--without-heartbeat",
+         "--without-mingle", "--without-gossip", f"--hostname=play{exercise.id}@%h"]
+    )  # fmt: skip
+    return 0
