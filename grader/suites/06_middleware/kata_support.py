@@ -1,0 +1,135 @@
+"""Helpers of the suite: stand-in middleware, an async probe, a fake clock, small checks."""
+
+import asyncio
+import inspect
+import json
+import sys
+import time
+import timeit
+
+from asgiref.sync import SyncToAsync, iscoroutinefunction, markcoroutinefunction
+from django.utils.deprecation import MiddlewareMixin
+
+FULL_STACK = [
+    "middleware.RequestIdMiddleware",
+    "middleware.TimingMiddleware",
+    "middleware.MaintenanceMiddleware",
+    "middleware.ApiExceptionMiddleware",
+]
+SUITE_REQUEST_ID = "suite-request-id.7"
+PROBE_HEADER = "X-Kata-Next-Layer"
+
+
+class SuiteRequestIdMiddleware(MiddlewareMixin):
+    """Stands in for the learner's RequestIdMiddleware in task 3, so task 3 grades alone."""
+
+    def process_request(self, request):
+        request.request_id = SUITE_REQUEST_ID
+
+
+class AsyncProbe:
+    """An async-only middleware put on top of a stack under ASGI.
+
+    Django hands it the layer below. If every layer below is async, that is a coroutine
+    function; if any layer is sync-only, Django must wrap it in sync_to_async (a SyncToAsync
+    object), which runs that part of the request in a worker thread. The probe reports which.
+    """
+
+    sync_capable = False
+    async_capable = True
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+        markcoroutinefunction(self)
+
+    async def __call__(self, request):
+        below = self.get_response
+        wrapped = isinstance(below, SyncToAsync) or not iscoroutinefunction(below)
+        response = await below(request)
+        response[PROBE_HEADER] = "sync_to_async" if wrapped else "async"
+        return response
+
+
+def run_async(awaitable):
+    """Run one awaitable to completion on a fresh event loop (the suite has no async plugin)."""
+
+    async def main():
+        return await awaitable
+
+    return asyncio.run(main())
+
+
+def asgi_get(async_client, url, fail, **kwargs):
+    """GET url through Django's ASGI handler (async_client), with a clear failure for the
+    usual async mistake: a middleware that hands a coroutine or a response to the wrong side."""
+    try:
+        return run_async(async_client.get(url, **kwargs))
+    except TypeError as error:
+        fail(
+            f"GET {url} under ASGI (async_client) failed with TypeError: {error}. In async mode, "
+            "TimingMiddleware.__call__ must return a coroutine that awaits "
+            "self.get_response(request) (task 2, rule 5)."
+        )
+
+
+def json_body(response):
+    try:
+        return json.loads(response.content)
+    except ValueError:
+        return None
+
+
+def describe(response):
+    """A short picture of a response for failure messages."""
+    content = response.content[:200]
+    return (
+        f"status {response.status_code}, Content-Type {response.get('Content-Type')!r}, "
+        f"body {content!r}"
+    )
+
+
+class FakeClock:
+    """A clock that moves only when a test says so, installed over the clocks of `time`.
+
+    Replaces time.perf_counter/monotonic/time (and their _ns twins), timeit.default_timer,
+    and any of those the learner's module imported by name (`from time import perf_counter`).
+    """
+
+    NAMES = ("perf_counter", "monotonic", "time")
+
+    def __init__(self):
+        self._ns = 1_000_000_000_000  # 1000 s: any start value works
+
+    def advance_ms(self, milliseconds):
+        self._ns += round(milliseconds * 1_000_000)
+
+    def seconds(self):
+        return self._ns / 1e9
+
+    def nanoseconds(self):
+        return self._ns
+
+    def install(self, monkeypatch, learner_class):
+        replacements = []
+        for name in self.NAMES:
+            replacements.append((getattr(time, name), self.seconds))
+            replacements.append((getattr(time, name + "_ns"), self.nanoseconds))
+            monkeypatch.setattr(time, name, self.seconds)
+            monkeypatch.setattr(time, name + "_ns", self.nanoseconds)
+        monkeypatch.setattr(timeit, "default_timer", self.seconds)
+        module = sys.modules.get(learner_class.__module__)
+        for attribute, value in list(vars(module).items()) if module else []:
+            for original, fake in replacements:
+                if value is original:
+                    monkeypatch.setattr(module, attribute, fake)
+
+
+def is_coroutine_function(obj):
+    """What Django asks of a middleware instance to decide if it is async."""
+    return iscoroutinefunction(obj)
+
+
+def awaitable_or_fail(result, fail, what):
+    if not inspect.isawaitable(result):
+        fail(what.format(got=type(result).__name__))
+    return result
