@@ -4,6 +4,7 @@
     nox -s watch -- [EXERCISE …]         nox -s hint -- EXERCISE [LEVEL]      nox -s list
     nox -s play -- EXERCISE [--port N]   (Django exercises: runserver on 127.0.0.1)
     nox -s verify                        nox -s tests      nox -s lint      nox -s bench
+    nox -s classroom                     (regenerate the GitHub Classroom workflow)
 
 Each session keeps its virtualenv between runs and installs the course's dependencies (one list,
 in pyproject.toml) only when that list has changed, so a warm `nox -s grade` starts at once.
@@ -104,6 +105,13 @@ def lint(session: nox.Session) -> None:
     install(session, "dev")
     session.run("ruff", "check", *(session.posargs or ["."]))
     session.run("ruff", "format", "--check", "grader", "tests", "noxfile.py")
+
+
+@nox.session(default=False)
+def classroom(session: nox.Session) -> None:
+    """Instructors: regenerate .github/workflows/classroom.yml from the manifest."""
+    install(session, "grade")
+    session.run("python", "-m", "grader", "classroom", *session.posargs)
 
 
 @nox.session(default=False)

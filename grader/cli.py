@@ -33,6 +33,11 @@ def build_parser() -> argparse.ArgumentParser:
     )
     grade.add_argument("--exit-zero", action="store_true", help="exit 0 even when exercises fail")
     grade.add_argument("--jobs", type=int, help="exercises graded at once (default: CPU count)")
+    grade.add_argument(
+        "--classroom",
+        action="store_true",
+        help="in GitHub Actions: write one Classroom result per exercise to $GITHUB_OUTPUT",
+    )
 
     verify = verbs.add_parser(
         "verify", help="prove every test fails on its stub and passes on its solution"
@@ -69,6 +74,11 @@ def build_parser() -> argparse.ArgumentParser:
     coursemap = verbs.add_parser("coursemap", help="write (or --check) the README course map")
     coursemap.add_argument("--check", action="store_true", help="fail if README.md is stale")
 
+    classroom = verbs.add_parser(
+        "classroom", help="write (or --check) the GitHub Classroom workflow"
+    )
+    classroom.add_argument("--check", action="store_true", help="fail if the workflow is stale")
+
     bench = verbs.add_parser(
         "bench", help="time the grader and print each figure next to its target"
     )
@@ -99,6 +109,7 @@ def _dispatch(args: argparse.Namespace, course) -> int:
             args.junit_path,
             args.exit_zero,
             args.jobs,
+            args.classroom,
         )
     if args.verb == "verify":
         from grader.commands.verify import verify
@@ -124,6 +135,10 @@ def _dispatch(args: argparse.Namespace, course) -> int:
         from grader.commands.coursemap import update_readme
 
         return update_readme(course, check=args.check)
+    if args.verb == "classroom":
+        from grader.commands.classroom import write_workflow
+
+        return write_workflow(course, check=args.check)
     if args.verb == "bench":
         from grader.commands.bench import bench
 

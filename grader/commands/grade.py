@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import os
 from pathlib import Path
 
 from grader.manifest import Course
 from grader.results import CourseResult, score_course
 from grader.runner import run_exercises
 from grader.selection import select
+from grader.writers import github
 from grader.writers.json_report import write_json
 from grader.writers.junit import write_junit
 from grader.writers.terminal import grading_progress, make_console, print_report
@@ -21,8 +23,14 @@ def grade(
     junit_path: Path | None = None,
     exit_zero: bool = False,
     jobs: int | None = None,
+    classroom: bool = False,
 ) -> int:
     exercises = select(course, selectors)
+    if classroom and not os.environ.get("GITHUB_OUTPUT"):
+        raise SystemExit(
+            "--classroom writes one result per exercise to $GITHUB_OUTPUT: run it in GitHub Actions "
+            "(or set GITHUB_OUTPUT to a file)."
+        )
     target = Path(target or course.exercises_dir)
     if not target.is_dir():
         raise SystemExit(
@@ -37,6 +45,16 @@ def grade(
     if junit_path:
         write_junit(result, junit_path)
     print_report(console, result, exercises_dir=_shown(target))
+    if classroom:
+        changes = os.environ.get("KATA_TEMPLATE_CHANGES", "").split()
+        github.write_outputs(result, Path(os.environ["GITHUB_OUTPUT"]))
+        if os.environ.get("GITHUB_STEP_SUMMARY"):
+            github.write_summary(result, Path(os.environ["GITHUB_STEP_SUMMARY"]), changes)
+        if changes:
+            console.print(
+                f"Note: these grading files differ from the template and were restored before "
+                f"grading: {', '.join(changes)}"
+            )
     return 0 if exit_zero or result.all_passed else 1
 
 

@@ -1,0 +1,94 @@
+"""`classroom`: write (or --check) .github/workflows/classroom.yml from the manifest.
+
+The names GitHub Classroom looks for are fixed: workflow `Autograding Tests`, job
+`run-autograding-tests`. The job grades once and the reporter reads one result per exercise
+(`EX01_RESULTS` … from the grading step's outputs), with `if: always()` so a failing grade is
+still reported. Before grading, the grading files are restored from the repository's first
+commit — the assignment template — so a student's edits to them change nothing.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from grader.manifest import Course
+
+WORKFLOW = Path(".github") / "workflows" / "classroom.yml"
+# Restored from the template before grading; their differences are reported to the student.
+GRADING_FILES = ("grader", "noxfile.py", "pyproject.toml")
+PYTHON_VERSION = "3.12"
+
+
+def render(course: Course) -> str:
+    runners = [f"ex{exercise.id}" for exercise in course.exercises]
+    env = "\n".join(
+        f"          {runner.upper()}_RESULTS: ${{{{ steps.grade.outputs.{runner} }}}}"
+        for runner in runners
+    )
+    files = " ".join(GRADING_FILES)
+    return f"""\
+# Generated from grader/course.toml by `nox -s classroom`: edit the manifest, not this file.
+name: Autograding Tests
+on:
+  - push
+  - repository_dispatch
+  - workflow_dispatch
+permissions:
+  checks: write
+  actions: read
+  contents: read
+jobs:
+  run-autograding-tests:
+    runs-on: ubuntu-latest
+    if: github.actor != 'github-classroom[bot]'
+    timeout-minutes: 30
+    steps:
+      - name: Checkout code
+        uses: actions/checkout@v4
+        with:
+          fetch-depth: 0
+      - name: Restore the grading files from the template
+        id: restore
+        if: ${{{{ !github.event.repository.is_template }}}}
+        shell: bash
+        run: |
+          template="$(git rev-list --max-parents=0 HEAD | tail -n 1)"
+          changed="$(git diff --name-only "$template" HEAD -- {files} | tr '\\n' ' ')"
+          echo "KATA_TEMPLATE_CHANGES=$changed" >> "$GITHUB_ENV"
+          rm -rf {files}
+          git checkout "$template" -- {files}
+      - name: Set up Python
+        uses: actions/setup-python@v5
+        with:
+          python-version: "{PYTHON_VERSION}"
+          cache: pip
+          cache-dependency-path: pyproject.toml
+      - name: Install nox
+        run: python -m pip install nox
+      - name: Grade
+        id: grade
+        run: nox -s grade -- --classroom --exit-zero
+      - name: Autograding Reporter
+        uses: classroom-resources/autograding-grading-reporter@v1
+        if: always()
+        env:
+{env}
+        with:
+          runners: {",".join(runners)}
+"""
+
+
+def write_workflow(course: Course, check: bool = False) -> int:
+    path = course.root / WORKFLOW
+    text = render(course)
+    current = path.read_text(encoding="utf-8") if path.exists() else None
+    if current == text:
+        print(f"{WORKFLOW} is up to date.")
+        return 0
+    if check:
+        print(f"{WORKFLOW} is stale: run `nox -s classroom` and commit the result.")
+        return 1
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    print(f"{WORKFLOW} written from the manifest ({len(course.exercises)} exercises).")
+    return 0
