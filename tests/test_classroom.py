@@ -238,3 +238,19 @@ def test_the_python_that_runs_nox_is_available():
     assert shutil.which("nox") or shutil.which("nox", path=str(Path(sys.executable).parent)), (
         "the dev dependency group must install nox: the grading step runs `nox -s grade`"
     )
+
+
+def test_codespaces_get_python_nox_the_servers_and_the_python_extensions():
+    config = json.loads((ROOT / ".devcontainer" / "devcontainer.json").read_text(encoding="utf-8"))
+    assert "python" in config["image"]
+    setup = config["postCreateCommand"]
+    assert all(
+        word in setup
+        for word in (
+            "nginx-light",
+            "redis-server",
+            "pip install --user nox",
+            "nox -s grade --install-only",
+        )
+    )
+    assert "ms-python.python" in config["customizations"]["vscode"]["extensions"]
