@@ -138,8 +138,11 @@ def _play_celery(exercise: Exercise, exercise_dir: Path, state: Path, shell: boo
         )
     )
     console.print(Text("Ctrl-C stops the worker. / Ctrl-C 停止 worker。", style="dim"))
-    app.worker_main(
-        ["worker", "--loglevel=INFO", "--pool=threads", "--concurrency=2", "--without-heartbeat",
-         "--without-mingle", "--without-gossip", f"--hostname=play{exercise.id}@%h"]
-    )  # fmt: skip
+    argv = ["worker", "--loglevel=INFO", "--pool=threads", "--concurrency=2", "--without-heartbeat",
+            "--without-mingle", "--without-gossip", f"--hostname=play{exercise.id}@%h"]  # fmt: skip
+    if app.conf.beat_schedule:
+        # Periodic tasks: beat runs inside the worker, so the schedule can be watched firing.
+        argv += ["--beat", f"--schedule={state / 'celerybeat-schedule'}"]
+        console.print("Beat runs inside this worker: your beat_schedule sends its tasks here.")
+    app.worker_main(argv)
     return 0
