@@ -7,6 +7,7 @@ here, inside the child, before any learner code runs (no preexec_fn: the parent 
 from __future__ import annotations
 
 import json
+import os
 import signal
 import sys
 
@@ -42,10 +43,16 @@ def main(argv: list[str]) -> int:
     config = json.loads(argv[0])
     pytest_args = argv[argv.index("--") + 1 :]
     sys.path[0:0] = config.get("sys_path", [])
+    sys.path.extend(config.get("sys_path_append", []))
     apply_limits(config)
     import pytest
 
-    return int(pytest.main(pytest_args))
+    code = int(pytest.main(pytest_args))
+    # Results are written and flushed by now. Exit at once: a learner thread that never ends
+    # (a stuck worker, a non-daemon thread) must not hold the exercise until its time limit.
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(code)
 
 
 if __name__ == "__main__":

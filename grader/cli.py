@@ -63,6 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
     play.add_argument(
         "--shell", action="store_true", help="Celery: a Python shell that sends tasks to the worker"
     )
+    play.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
 
     verbs.add_parser("list", help="the course map")
 
@@ -122,7 +123,9 @@ def _dispatch(args: argparse.Namespace, course) -> int:
     if args.verb == "play":
         from grader.commands.play import play
 
-        return play(course, args.selector, args.port, args.target, args.reload, args.shell)
+        return play(
+            course, args.selector, args.port, args.target, args.reload, args.shell, args.worker
+        )
     if args.verb == "list":
         from grader.commands.listing import list_exercises
 

@@ -58,8 +58,10 @@ def child_command(exercise: Exercise, exercise_dir: Path, results: Path) -> list
         "memory_bytes": exercise.limits.memory_mb * 2**20,
         "cpu_seconds": int(exercise.limits.exercise_seconds + 5),
         "file_bytes": FILE_SIZE_LIMIT,
-        # First on sys.path before pytest starts: pytest-django imports the settings module early.
+        # On sys.path before pytest starts, because pytest-django sets Django up that early: the
+        # suite folder first (its settings), the learner folder last (never shadowing anything).
         "sys_path": [str(exercise.suite_dir)],
+        "sys_path_append": [str(exercise_dir)],
     }
     pytest_args = [
         str(exercise.suite_dir),

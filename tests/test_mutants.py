@@ -26,7 +26,7 @@ pytestmark = pytest.mark.slow
 
 
 def caught_by(mutant: Path) -> list[str]:
-    for path in sorted(mutant.glob("*.py")):
+    for path in sorted(mutant.rglob("*.py")):
         doc = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or ""
         match = re.search(r"Caught by:\s*(.+?)\.?\s*$", doc, re.S)
         if match:

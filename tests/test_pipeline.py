@@ -345,3 +345,14 @@ def test_django_exercise_that_raises_while_imported_names_the_line(make_target, 
     _, report = grade_fixture(target, "hello")
     message = by_name(exercise(report, "hello"))["test_hello"]["message"]
     assert "03_hello/views.py raised ZeroDivisionError while being imported (line 2)" in message
+
+
+def test_a_learner_thread_that_never_ends_does_not_hold_the_grade(make_target, grade_fixture):
+    target = make_target(adder(SOLVED_ADDER.replace(
+        "return a + b",
+        "import threading, time\n    threading.Thread(target=time.sleep, args=(600,)).start()\n    return a + b",
+    )))  # fmt: skip
+    _, report = grade_fixture(target, "adder")
+    entry = exercise(report, "adder")
+    assert entry["status"] == "pass", entry
+    assert entry["duration"] < 5, f"the child waited for the learner's thread ({entry['duration']} s)"

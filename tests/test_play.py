@@ -92,3 +92,41 @@ def test_celery_play_runs_a_worker_process_that_a_shell_sends_tasks_to(fixture_c
     assert "jobs.add.delay(2, 3).get(timeout=10)" in shell.stderr, (
         "the shell banner shows the example"
     )
+
+
+def test_django_celery_play_serves_the_api_and_runs_a_worker_beside_it():
+    """Exercise 17 end to end by hand: POST answers 202, the worker process builds the report."""
+    import json
+
+    port = free_port()
+    env = {key: value for key, value in os.environ.items() if not key.startswith("KATA_")}
+    env.pop("CELERY_BROKER_URL", None)
+    server = subprocess.Popen(
+        [sys.executable, "-m", "grader", "play", "17", "--target", str(ROOT / "solutions"),
+         "--port", str(port), "--noreload"],
+        cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, start_new_session=True,
+    )  # fmt: skip
+    try:
+        fetch(f"http://127.0.0.1:{port}/", time.monotonic() + 60)
+        request = urllib.request.Request(
+            f"http://127.0.0.1:{port}/api/reports/", data=json.dumps({"title": "three word title"}).encode(),
+            headers={"Content-Type": "application/json"}, method="POST",
+        )  # fmt: skip
+        with urllib.request.urlopen(request, timeout=10) as response:
+            assert response.status == 202
+            task_id = json.loads(response.read())["task_id"]
+        deadline = time.monotonic() + 30
+        while True:
+            _, _, body = fetch(f"http://127.0.0.1:{port}/api/tasks/{task_id}/", deadline)
+            status = json.loads(body)
+            if status["state"] == "SUCCESS" or time.monotonic() > deadline:
+                break
+            time.sleep(0.2)
+        assert status["state"] == "SUCCESS" and status["result"]["words"] == 3, status
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            server.communicate(timeout=15)
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            server.communicate()

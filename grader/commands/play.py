@@ -9,10 +9,13 @@ shell, in another terminal, whose tasks go to that worker.
 from __future__ import annotations
 
 import code
+import contextlib
 import importlib
 import os
 import shutil
+import signal
 import socket
+import subprocess
 import sys
 from pathlib import Path
 
@@ -34,41 +37,100 @@ def play(
     target: Path | None,
     reload: bool = True,
     shell: bool = False,
+    worker: bool = False,
 ) -> int:
     exercise = find(course, selector)
-    exercise_dir = (Path(target or course.exercises_dir) / exercise.folder).resolve()
-    state = course.root / ".cache" / "playground" / exercise.folder
-    if exercise.celery_app and (shell or not exercise.django_settings):
-        return _play_celery(exercise, exercise_dir, state, shell)
-    if not exercise.django_settings:
+    if not (exercise.django_settings or exercise.celery_app):
         raise SystemExit(
             f"{exercise.folder} has no playground: the Django and Celery exercises have one."
         )
-    # Django's reloader runs this again in a child with RUN_MAIN set: set up only once.
-    first_start = os.environ.get("RUN_MAIN") != "true"
-    if first_start:
+    exercise_dir = (Path(target or course.exercises_dir) / exercise.folder).resolve()
+    state = course.root / ".cache" / "playground" / exercise.folder
+    # The process a learner starts owns the state; Django's reloader child (RUN_MAIN), a shell
+    # and a worker started next to runserver share it.
+    owner = not (shell or worker) and os.environ.get("RUN_MAIN") != "true"
+    if owner:
         shutil.rmtree(state, ignore_errors=True)
-        state.mkdir(parents=True)
+    state.mkdir(parents=True, exist_ok=True)
+    sys.path.insert(0, str(exercise.suite_dir))
+    loader.configure(exercise_dir)
+    if exercise.django_settings:
+        _set_up_django(exercise, state)
+    if shell or worker or not exercise.django_settings:
+        return _play_celery(exercise, exercise_dir, state, shell)
+    return _serve_django(course, exercise, target, exercise_dir, port, reload, owner)
+
+
+def _set_up_django(exercise: Exercise, state: Path) -> None:
     os.environ.update(
         DJANGO_SETTINGS_MODULE=exercise.django_settings,
         KATA_PLAYGROUND="1",
         KATA_PLAYGROUND_DB=str(state / "db.sqlite3"),
         KATA_PLAYGROUND_DIR=str(state),
     )
-    sys.path.insert(0, str(exercise.suite_dir))
-    loader.configure(exercise_dir)
-
     import django
+
+    django.setup()
+
+
+def _serve_django(
+    course: Course,
+    exercise: Exercise,
+    target: Path | None,
+    exercise_dir: Path,
+    port: int | None,
+    reload: bool,
+    owner: bool,
+) -> int:
     from django.conf import settings
     from django.core.management import call_command
 
-    django.setup()
     port = port if port is not None else _free_port(DEFAULT_PORT)
-    if first_start:
+    worker = None
+    if owner:
         call_command("migrate", verbosity=0, interactive=False)
         _announce(exercise.folder, exercise_dir, port, getattr(settings, "PLAYGROUND_URLS", []))
-    call_command("runserver", f"127.0.0.1:{port}", use_reloader=reload, skip_checks=True)
+        if exercise.celery_app:
+            worker = _start_worker_process(course, exercise, target)
+    try:
+        call_command("runserver", f"127.0.0.1:{port}", use_reloader=reload, skip_checks=True)
+    finally:
+        if worker is not None:
+            _stop(worker)
     return 0
+
+
+def _start_worker_process(
+    course: Course, exercise: Exercise, target: Path | None
+) -> subprocess.Popen:
+    """The exercise's Celery worker, beside runserver, on the same database and broker."""
+    manifest = course.root / "grader" / "course.toml"
+    command = [
+        sys.executable,
+        "-m",
+        "grader",
+        "--course",
+        str(manifest),
+        "play",
+        exercise.id,
+        "--worker",
+    ]
+    if target:
+        command += ["--target", str(target)]
+    # A SIGTERM to this process must still stop the worker: make it unwind through `finally`.
+    signal.signal(signal.SIGTERM, lambda *_: sys.exit(0))
+    return subprocess.Popen(command, start_new_session=True)
+
+
+def _stop(process: subprocess.Popen) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(process.pid, signal.SIGTERM)
+    try:
+        process.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
 
 
 def _free_port(preferred: int) -> int:
@@ -101,16 +163,7 @@ def _announce(folder: str, exercise_dir: Path, port: int, urls: list[tuple[str, 
 
 def _play_celery(exercise: Exercise, exercise_dir: Path, state: Path, shell: bool) -> int:
     module_name, _, attribute = exercise.celery_app.partition(":")
-    if not shell:
-        shutil.rmtree(state, ignore_errors=True)
     config, where = playground_config(state)
-    sys.path.insert(0, str(exercise.suite_dir))
-    loader.configure(exercise_dir)
-    if exercise.django_settings:
-        os.environ.setdefault("DJANGO_SETTINGS_MODULE", exercise.django_settings)
-        import django
-
-        django.setup()
     module = loader.load(module_name)
     app = getattr(module, attribute or "app")
     app.conf.update(config)
