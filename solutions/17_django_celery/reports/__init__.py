@@ -1,0 +1,1 @@
+"""The `reports` Django app: a Report model, the task that builds a report, and the API views."""
