@@ -2,7 +2,7 @@
 
     nox -s grade -- [EXERCISE …] [--target DIR] [--json F] [--junit F] [--exit-zero]
     nox -s watch -- [EXERCISE …]         nox -s hint -- EXERCISE [LEVEL]      nox -s list
-    nox -s play -- EXERCISE [--port N]   (Django exercises: runserver on 127.0.0.1)
+    nox -s play -- EXERCISE [--port N]   (Django: runserver on 127.0.0.1; Celery: a worker, or --shell)
     nox -s verify                        nox -s tests      nox -s lint      nox -s bench
     nox -s classroom                     (regenerate the GitHub Classroom workflow)
 
@@ -61,7 +61,9 @@ def watch(session: nox.Session) -> None:
 
 @nox.session(default=False)
 def play(session: nox.Session) -> None:
-    """Serve a Django exercise on 127.0.0.1: `nox -s play -- 06` (`--port 8001` for another port)."""
+    """Try an exercise by hand: `nox -s play -- 06` serves a Django exercise on 127.0.0.1
+    (`--port 8001` for another port); `nox -s play -- 14` starts a Celery worker, and
+    `nox -s play -- 14 --shell` a Python shell that sends it tasks."""
     if not session.posargs:
         session.error("Which exercise? For example: nox -s play -- 06")
     install(session, "grade")
