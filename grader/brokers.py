@@ -62,12 +62,11 @@ class Broker:
             from kombu import Connection
 
             with Connection(self.url) as connection:
-                channel = connection.channel()
-                for queue in (f"{self.namespace}.celery",):
-                    try:
-                        channel.queue_delete(queue)
-                    except Exception:  # noqa: BLE001 - already gone is fine
-                        channel = connection.channel()
+                name = f"{self.namespace}.celery"  # the default queue and its exchange
+                for delete in ("queue_delete", "exchange_delete"):
+                    channel = connection.channel()
+                    with contextlib.suppress(Exception):  # already gone is fine
+                        getattr(channel, delete)(name)
 
 
 def choose(environ: dict[str, str] | None = None) -> Broker:
@@ -134,23 +133,29 @@ def playground_config(state: Path, environ: dict[str, str] | None = None) -> tup
     """Broker settings for a playground worker and the shells that talk to it.
 
     Both are separate processes, so the in-memory transport cannot serve: Redis or RabbitMQ when
-    configured, else kombu's file-system transport and a file result backend under ``state``.
+    configured, else files under ``state``. Results go to Redis, or to files: a backend every
+    exercise can use (RabbitMQ's rpc:// backend stores nothing a later process can read).
     """
+    from grader import filebroker  # registers the katafiles:// transport
+
     broker = choose(environ)
+    results = state / "results"
+    results.mkdir(parents=True, exist_ok=True)
+    file_backend = f"{filebroker.BACKEND}+{results.as_uri()}"
     if broker.kind == "redis":
         return {"broker_url": broker.url, "result_backend": broker.url}, broker.describe()
     if broker.kind == "amqp":
-        return {"broker_url": broker.url, "result_backend": "rpc://"}, broker.describe()
-    messages, results = state / "broker", state / "results"
-    for folder in (messages, results):
-        folder.mkdir(parents=True, exist_ok=True)
+        return {"broker_url": broker.url, "result_backend": file_backend}, broker.describe()
+    messages = state / "broker"
+    messages.mkdir(parents=True, exist_ok=True)
     config = {
-        "broker_url": "filesystem://",
+        "broker_url": "katafiles://",
         "broker_transport_options": {
             "data_folder_in": str(messages),
             "data_folder_out": str(messages),
+            "control_folder": str(state / "control"),
             "polling_interval": 0.1,
         },
-        "result_backend": results.as_uri(),
+        "result_backend": file_backend,
     }
     return config, f"files under {state}"

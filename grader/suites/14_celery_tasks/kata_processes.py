@@ -1,0 +1,185 @@
+"""Two real `celery worker` PROCESSES (prefork pool, one child each) for tasks 3 and 4.
+
+Why processes: only the prefork pool enforces time limits (the thread pool ignores them), and
+an idempotency record kept in one process's memory must be caught. Worker "a" and worker "b"
+each consume a queue of their own, so a test sends a task's first run to one process and its
+repeat to the other: only a record kept in a shared store (the result backend) is seen by both.
+
+Where they meet: on Redis or RabbitMQ when the suite runs against one (a namespace of their
+own), otherwise on kombu's filesystem transport in a temp folder, with Celery's file result
+backend (both cross processes; the in-memory ones do not), made race-free in kata_files.py.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+import time
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+WORKERS = ("a", "b")
+# Celery's prefork pool does not run on Windows. The thread pool does, but enforces no time limit.
+POOL = "threads" if os.name == "nt" else "prefork"
+START_TIMEOUT = 8.0  # under the 10 s a test may take: a stuck start shows its log, not a timeout
+# A warm shutdown of a worker that ran tasks takes seconds (its pool lingers). Nothing here needs
+# a clean exit: past this the worker is killed, and its pool child exits when it sees it gone.
+STOP_TIMEOUT = 0.3
+
+
+@dataclass
+class ProcessWorkers:
+    client: object  # a Celery app that only sends messages and reads results
+    queues: dict[str, str]
+    processes: dict[str, subprocess.Popen] = field(default_factory=dict)
+    logs: dict[str, Path] = field(default_factory=dict)
+
+    def send(self, worker: str, task_name: str, args=(), **options):
+        return self.client.send_task(task_name, args=args, queue=self.queues[worker], **options)
+
+    def log_tail(self, worker: str, lines: int = 15) -> str:
+        try:
+            text = self.logs[worker].read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            return ""
+        return "\n".join(text.splitlines()[-lines:])
+
+    def dead(self) -> list[str]:
+        return [name for name, process in self.processes.items() if process.poll() is not None]
+
+
+def process_config(broker, folder: Path):
+    """(settings for the workers and the client, Broker to clean up or None)."""
+    shared = {
+        "worker_enable_remote_control": False,  # no pidbox queues left on a shared server
+        "worker_prefetch_multiplier": 1,
+        "broker_connection_retry_on_startup": False,
+        "task_always_eager": False,
+    }
+    results = folder / "results"
+    results.mkdir(parents=True, exist_ok=True)
+    if broker.kind == "memory":
+        messages = folder / "broker"
+        messages.mkdir(exist_ok=True)
+        return {
+            **shared,
+            "broker_url": "katafs://",
+            "broker_transport_options": {
+                "data_folder_in": str(messages),
+                "data_folder_out": str(messages),
+                "control_folder": str(messages),
+                "polling_interval": 0.02,
+            },
+            "result_backend": _file_backend(results),
+        }, None
+    # A namespace of its own: these queues and keys never meet the in-process worker's.
+    own = replace(broker, namespace=f"{broker.namespace}-proc")
+    config = {**shared, **own.celery_config()}
+    if own.kind != "redis":
+        config["result_backend"] = _file_backend(results)  # crosses processes
+    return config, own
+
+
+def _file_backend(folder: Path) -> str:
+    return f"kata_files:AtomicFilesystemBackend+file://{folder.as_posix()}"
+
+
+def start(module_name: str, exercise_dir: Path, suite_dir: Path, folder: Path, broker):
+    import kata_files  # noqa: F401 - registers the katafs:// transport in this process
+    from celery import Celery
+
+    config, own = process_config(broker, folder)
+    queues = {name: f"{broker.namespace}-proc.{name}" for name in WORKERS}
+    client = Celery("kata-client", set_as_current=False)
+    client.conf.update(
+        config,
+        task_serializer="json",
+        result_serializer="json",
+        accept_content=["json"],
+        result_accept_content=["json"],
+    )
+    workers = ProcessWorkers(client=client, queues=queues)
+    env = {key: value for key, value in os.environ.items() if not key.startswith("PYTHON")}
+    for name in ("CELERY_BROKER_URL", "CELERY_RESULT_BACKEND"):
+        env.pop(name, None)  # Celery prefers them to any setting: the config file decides here
+    env.update(
+        PYTHONPATH=str(suite_dir),  # kata_worker_app only; the learner folder is appended by it
+        PYTHONDONTWRITEBYTECODE="1",  # no __pycache__ in the learner's folder
+        KATA_CELERY_CONFIG=json.dumps(config),
+        KATA_LEARNER_MODULE=module_name,
+        KATA_EXERCISE_DIR=str(exercise_dir),
+    )
+    try:
+        for name, queue in queues.items():
+            log = folder / f"worker-{name}.log"
+            workers.logs[name] = log
+            with open(log, "wb") as sink:
+                workers.processes[name] = subprocess.Popen(
+                    [
+                        sys.executable, "-m", "celery", "-A", "kata_worker_app", "worker",
+                        "-P", POOL, "-c", "1", "-Q", queue, "-n", f"kata-{name}@%h",
+                        "--without-heartbeat", "--without-mingle", "--without-gossip",
+                        "-l", "WARNING",
+                    ],
+                    cwd=folder, env=env, stdin=subprocess.DEVNULL, stdout=sink,
+                    stderr=subprocess.STDOUT,
+                )  # fmt: skip
+        _wait_until_ready(workers)
+    except BaseException:
+        stop(workers, own)
+        raise
+    return workers, own
+
+
+def _wait_until_ready(workers: ProcessWorkers) -> None:
+    """Each worker answers a celery.ping task sent to its own queue."""
+    pings = {name: workers.send(name, "celery.ping") for name in workers.queues}
+    deadline = time.monotonic() + START_TIMEOUT
+    for name, ping in pings.items():
+        while not ping.ready():
+            dead = workers.dead()
+            if dead or time.monotonic() > deadline:
+                which = dead[0] if dead else name
+                raise WorkerStartError(
+                    f"The worker process did not start ({'it exited' if dead else 'no answer'}). "
+                    f"Its last lines:\n{workers.log_tail(which)}"
+                )
+            time.sleep(0.02)
+
+
+class WorkerStartError(RuntimeError):
+    pass
+
+
+def stop(workers: ProcessWorkers, own) -> None:
+    """Stop every worker by its PID (warm shutdown, soon a kill), then clean the namespace."""
+    for process in workers.processes.values():
+        if process.poll() is None:
+            process.terminate()
+    deadline = time.monotonic() + STOP_TIMEOUT
+    for process in workers.processes.values():
+        try:
+            process.wait(max(0.0, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    if own is not None:
+        own.cleanup()
+        if own.kind == "amqp":
+            _delete_amqp(own.url, list(workers.queues.values()))
+
+
+def _delete_amqp(url: str, names: list[str]) -> None:
+    """The per-worker queues and the exchanges named after them (Celery declares both)."""
+    from kombu import Connection
+
+    with Connection(url) as connection:
+        channel = connection.channel()
+        for name in names:
+            for delete in (channel.queue_delete, channel.exchange_delete):
+                try:
+                    delete(name)
+                except Exception:  # noqa: BLE001 - already gone is fine
+                    channel = connection.channel()
