@@ -5,6 +5,7 @@ Figures (median of --repeat runs, warm caches):
 - a warm `nox -s grade -- 04` (when the outer nox command is given);
 - the grader's own overhead per exercise: child start-up and shutdown around the tests, plus
   scoring and reporting, measured on a one-test exercise of the fixture course;
+- a Celery worker's start, one task and stop, as a Celery suite pays it;
 - all exercises on every core against the same run on one core.
 """
 
@@ -76,6 +77,14 @@ def bench(course: Course, nox_command: str | None = None, repeat: int = 3) -> in
         )
 
     rows.append(("grader overhead per exercise", _median(repeat, _overhead), 0.4, "s"))
+    rows.append(
+        (
+            "Celery worker start, one task, stop (in-memory)",
+            _median(repeat, _celery_round_trip),
+            0.5,
+            "s",
+        )
+    )
 
     serial = _median(1, lambda: _grade_all(course, 1))
     parallel = _median(1, lambda: _grade_all(course, os.cpu_count() or 1))
@@ -124,6 +133,36 @@ def _overhead() -> float:
     reporting = time.perf_counter() - started
     tests = sum(test.duration for test in score_exercise(run).tests)
     return run.duration - tests + reporting
+
+
+def _pong() -> str:
+    return "pong"
+
+
+def _celery_in_fresh_process() -> float:
+    # One worker per process, as in a grading child: Celery's worker state is process-global.
+    code = "from grader.commands.bench import _celery_round_trip; print(_celery_round_trip())"
+    done = subprocess.run(
+        [sys.executable, "-c", code], cwd=REPO_ROOT, capture_output=True, text=True, check=True
+    )
+    return float(done.stdout.strip().splitlines()[-1])
+
+
+def _celery_round_trip() -> float:
+    """What a Celery suite pays for its worker: start it, run one task through it, stop it."""
+    from celery import Celery
+
+    from grader.brokers import choose, running_worker
+
+    broker = choose({})
+    app = Celery("bench", set_as_current=False)
+    app.conf.update(broker.celery_config())
+    ping = app.task(name="bench.ping")(_pong)
+    app.task(name="celery.ping")(_pong)  # what running_worker sends to wake the loop
+    started = time.perf_counter()
+    with running_worker(app, wait_on_exit=0):
+        ping.delay().get(timeout=10, interval=0.01)
+    return time.perf_counter() - started
 
 
 def _grade_all(course: Course, jobs: int) -> float:
