@@ -80,7 +80,7 @@ def bench(course: Course, nox_command: str | None = None, repeat: int = 3) -> in
     rows.append(
         (
             "Celery worker start, one task, stop (in-memory)",
-            _median(repeat, _celery_round_trip),
+            _median(repeat, _celery_in_fresh_process),
             0.5,
             "s",
         )
