@@ -51,7 +51,9 @@ def build_parser() -> argparse.ArgumentParser:
     )
     watch.add_argument("--target", type=Path, help=argparse.SUPPRESS)
 
-    play = verbs.add_parser("play", help="serve a Django exercise on 127.0.0.1 to try it by hand")
+    play = verbs.add_parser(
+        "play", help="try an exercise by hand: Django on 127.0.0.1, or a Celery worker"
+    )
     play.add_argument("selector", metavar="EXERCISE")
     play.add_argument("--port", type=int, help="port on 127.0.0.1 (default: 8000, or a free one)")
     play.add_argument(
