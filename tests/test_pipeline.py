@@ -355,4 +355,6 @@ def test_a_learner_thread_that_never_ends_does_not_hold_the_grade(make_target, g
     _, report = grade_fixture(target, "adder")
     entry = exercise(report, "adder")
     assert entry["status"] == "pass", entry
-    assert entry["duration"] < 5, f"the child waited for the learner's thread ({entry['duration']} s)"
+    assert entry["duration"] < 5, (
+        f"the child waited for the learner's thread ({entry['duration']} s)"
+    )

@@ -1,6 +1,7 @@
 """The Celery task that builds a report (task 2). It runs in a worker, never in the request."""
 
 from proj_celery import app
+
 from reports.models import Report  # noqa: F401 - you will need it
 
 

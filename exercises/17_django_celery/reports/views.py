@@ -11,11 +11,11 @@ from celery.result import AsyncResult  # noqa: F401 - you will need these
 from celery.utils import uuid  # noqa: F401
 from django.db import transaction  # noqa: F401
 from django.urls import reverse  # noqa: F401
+from proj_celery import app  # noqa: F401
 from rest_framework import serializers, status  # noqa: F401
 from rest_framework.decorators import api_view
 from rest_framework.response import Response  # noqa: F401
 
-from proj_celery import app  # noqa: F401
 from reports.models import Report
 from reports.tasks import build_report  # noqa: F401
 

@@ -8,11 +8,11 @@ from celery.result import AsyncResult
 from celery.utils import uuid
 from django.db import transaction
 from django.urls import reverse
+from proj_celery import app
 from rest_framework import serializers, status
 from rest_framework.decorators import api_view
 from rest_framework.response import Response
 
-from proj_celery import app
 from reports.models import Report
 from reports.tasks import build_report
 

@@ -4,13 +4,12 @@ from celery.result import AsyncResult
 from celery.utils import uuid
 from django.db import transaction
 from django.urls import reverse
-from rest_framework import serializers, status
-from rest_framework.decorators import api_view
-from rest_framework.response import Response
-
 from proj_celery import app
 from reports.models import Report
 from reports.tasks import build_report
+from rest_framework import serializers, status
+from rest_framework.decorators import api_view
+from rest_framework.response import Response
 
 
 class ReportRequestSerializer(serializers.ModelSerializer):

@@ -4,13 +4,12 @@ from celery.result import AsyncResult
 from celery.utils import uuid
 from django.db import transaction
 from django.urls import reverse
-from rest_framework import serializers, status
-from rest_framework.decorators import api_view
-from rest_framework.response import Response
-
 from proj_celery import app
 from reports.models import Report
 from reports.tasks import build_report
+from rest_framework import serializers, status
+from rest_framework.decorators import api_view
+from rest_framework.response import Response
 
 
 class ReportRequestSerializer(serializers.ModelSerializer):
@@ -35,9 +34,7 @@ def create_report(request):
         report = serializer.save(task_id=task_id)
         # Sent only if and when the row is committed: the worker can always read it, and a
         # rolled-back request sends nothing. The message carries the id (JSON), not the object.
-        transaction.on_commit(
-            lambda: build_report.apply_async(args=[report.pk], task_id=task_id)
-        )
+        transaction.on_commit(lambda: build_report.apply_async(args=[report.pk], task_id=task_id))
 
     status_url = reverse("task-status", args=[task_id])
     return Response(
