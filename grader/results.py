@@ -14,8 +14,7 @@ from grader.manifest import Task
 from grader.runner import ChildRun
 
 PASSED, FAILED, ERROR, TIMEOUT, SKIPPED = "passed", "failed", "error", "timeout", "skipped"
-# Test-level statuses are pytest-like; exercise and task statuses are short verdicts.
-EXERCISE_STATUSES = ("pass", "fail", "error", "timeout")
+# Test statuses are pytest-like; exercise statuses are pass, fail, error and timeout.
 # The name of the one synthetic test reported when a suite could not even start.
 GRADING_TEST = "(grading)"
 

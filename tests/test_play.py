@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import sys
 import time
@@ -12,17 +11,12 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+from servers import free_port
 
 from grader.cli import main
 
 ROOT = Path(__file__).parent.parent
 pytestmark = pytest.mark.slow
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def fetch(url: str, deadline: float) -> tuple[int, dict, bytes]:

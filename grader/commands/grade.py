@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 from grader.manifest import Course
-from grader.results import CourseResult, score_course
+from grader.results import score_course
 from grader.runner import run_exercises
 from grader.selection import select
 from grader.writers import github
@@ -56,14 +56,6 @@ def grade(
                 f"grading: {', '.join(changes)}"
             )
     return 0 if exit_zero or result.all_passed else 1
-
-
-def grade_quietly(
-    course: Course, selectors: list[str], target: Path, jobs: int | None = None
-) -> CourseResult:
-    """The same grading, without any output: for tools built on the grader."""
-    runs = run_exercises(select(course, selectors), Path(target), jobs=jobs)
-    return score_course(runs, Path(target))
 
 
 def _shown(target: Path) -> str:
