@@ -90,7 +90,9 @@ class LearnerModule:
 
 
 def load(module_name: str) -> LearnerModule:
-    """Import ``module_name`` from the exercise folder and return it (wrapped)."""
+    """Import ``module_name`` from the exercise folder and return it (wrapped).
+
+    Dotted names reach modules inside a learner package: ``load("library.serializers")``."""
     if module_name in _failed_imports:
         cached = _failed_imports[module_name]
         raise type(cached)(str(cached))
@@ -113,36 +115,45 @@ def load(module_name: str) -> LearnerModule:
 
 def _import_from_exercise(module_name: str) -> ModuleType:
     folder = exercise_dir()
-    path = folder / f"{module_name}.py"
+    parts = module_name.split(".")
+    path = folder.joinpath(*parts).with_suffix(".py")
     if not path.is_file():
-        package_init = folder / module_name / "__init__.py"
+        package_init = folder.joinpath(*parts, "__init__.py")
         if not package_init.is_file():
             raise LearnerCodeError(
                 f"{display_path(path)} is missing. The exercise needs this file: restore it "
                 f"from the repository (git checkout -- {display_path(path)})."
             )
         path = package_init
+    try:
+        if len(parts) > 1:
+            # Inside a package: the import system runs the package first, as `import a.b` does.
+            return importlib.import_module(module_name)
+        return _exec_file(module_name, path)
+    except OutcomeException:
+        raise
+    except SyntaxError as error:
+        raise LearnerCodeError(syntax_error_message(error)) from None
+    except SystemExit as error:
+        raise LearnerCodeError(
+            f"{display_path(path)} called sys.exit({error.code!r}) while being imported. "
+            f'Module-level code must not exit: keep scripts under `if __name__ == "__main__":`.'
+        ) from None
+    except BaseException as error:  # noqa: BLE001 - any failure of learner code is reported, never fatal
+        raise LearnerCodeError(_import_failure_message(path, error)) from None
+
+
+def _exec_file(module_name: str, path: Path) -> ModuleType:
+    """Run exactly this file as ``module_name``, whatever else sys.path holds."""
     spec = importlib.util.spec_from_file_location(module_name, path)
     module = importlib.util.module_from_spec(spec)
     # Registered before running, as the import system does: pickling and relative lookups need it.
     sys.modules[module_name] = module
     try:
         spec.loader.exec_module(module)
-    except OutcomeException:
+    except BaseException:
         sys.modules.pop(module_name, None)
         raise
-    except SyntaxError as error:
-        sys.modules.pop(module_name, None)
-        raise LearnerCodeError(syntax_error_message(error)) from None
-    except SystemExit as error:
-        sys.modules.pop(module_name, None)
-        raise LearnerCodeError(
-            f"{display_path(path)} called sys.exit({error.code!r}) while being imported. "
-            f'Module-level code must not exit: keep scripts under `if __name__ == "__main__":`.'
-        ) from None
-    except BaseException as error:  # noqa: BLE001 - any failure of learner code is reported, never fatal
-        sys.modules.pop(module_name, None)
-        raise LearnerCodeError(_import_failure_message(path, error)) from None
     return module
 
 
@@ -154,10 +165,12 @@ def syntax_error_message(error: SyntaxError) -> str:
 
 def _import_failure_message(path: Path, error: BaseException) -> str:
     line = learner_line(error.__traceback__)
+    # The innermost learner file: the module asked for, or one it imported in turn.
+    shown = line[0] if line else display_path(path)
     where = f" (line {line[1]})" if line else ""
     kind = type(error).__name__
     return (
-        f"{display_path(path)} raised {kind} while being imported{where}: {error}\n"
+        f"{shown} raised {kind} while being imported{where}: {error}\n"
         f"Module-level code runs on import: it must not fail."
     )
 

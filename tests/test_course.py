@@ -102,3 +102,98 @@ def test_mutants_belong_to_exercises_of_the_course():
     mutants = ROOT / "tests" / "mutants"
     if mutants.is_dir():
         assert numbered_folders(mutants) <= {exercise.folder for exercise in EXERCISES}
+
+
+# ── Every numbered README rule is checked by a test: the suite's rule table says which ──────
+# Exercises whose suites do not have their rule table yet; every other exercise must have one.
+WITHOUT_RULE_TABLE = {
+    "01_concurrency",
+    "02_garbage_collection",
+    "03_object_pools",
+    "04_compact_dict",
+    "05_request_lifecycle",
+    "06_middleware",
+    "07_sessions",
+    "14_celery_tasks",
+    "15_celery_canvas",
+    "16_celery_beat",
+    "17_django_celery",
+}
+
+
+def readme_rules(readme: str) -> set[str]:
+    """The "task.rule" of every top-level numbered item under a `### N.` task of the English part."""
+    english = readme.partition("## 中文")[0]
+    rules, task, fenced = set(), None, False
+    for line in english.splitlines():
+        if line.startswith("```"):
+            fenced = not fenced
+            continue
+        if fenced:
+            continue
+        heading = re.match(r"(#{1,3}) (?:(\d+)\. )?", line)
+        if heading:
+            task = heading.group(2) if len(heading.group(1)) == 3 else None
+            continue
+        item = re.match(r"(\d+)\. ", line)
+        if task and item:
+            rules.add(f"{task}.{item.group(1)}")
+    return rules
+
+
+def rule_table(suite_dir: Path) -> dict[str, list[str]]:
+    """The suite's "Rule table" (in any module docstring): {"task.rule": [test names]}."""
+    table: dict[str, list[str]] = {}
+    for path in sorted(suite_dir.glob("*.py")):
+        doc = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or ""
+        _, found, rest = doc.partition("Rule table")
+        if not found:
+            continue
+        for line in rest.splitlines()[1:]:
+            row = re.match(r"\s+(\d+\.\d+)\s+(.+)$", line)
+            if not row:
+                break
+            names = [name.strip(" `") for name in row.group(2).split(",")]
+            table.setdefault(row.group(1), []).extend(name for name in names if name)
+    return table
+
+
+def suite_tests(suite_dir: Path) -> set[str]:
+    return {
+        node.name
+        for path in suite_dir.glob("test_*.py")
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8")))
+        if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef)
+        and node.name.startswith("test_")
+    }
+
+
+def test_rule_parsing_reads_task_sections_only():
+    readme = (
+        "# Title\n\n1. not a rule\n\n## Tasks\n\n### 1. First\n\n```python\n1. code\n```\n\n"
+        "Rules:\n\n1. one\n   more of one\n2. two\n\nCareful: prose.\n\n### 2. Second\n\n1. only\n\n"
+        "## Example\n\n1. not a rule\n\n## 中文\n\n### 1. 第一\n\n1. 一\n2. 二\n3. 三\n"
+    )
+    assert readme_rules(readme) == {"1.1", "1.2", "2.1"}
+
+
+@pytest.mark.parametrize("exercise", EXERCISES, ids=IDS)
+def test_every_readme_rule_has_tests_in_the_rule_table(exercise):
+    if exercise.folder in WITHOUT_RULE_TABLE:
+        pytest.skip("rule table not written yet")
+    readme = (COURSE.exercises_dir / exercise.folder / "README.md").read_text(encoding="utf-8")
+    rules = readme_rules(readme)
+    table = rule_table(exercise.suite_dir)
+    assert rules, f"{exercise.folder}/README.md has no numbered rules under its tasks"
+    assert table, f"{exercise.folder}: no 'Rule table' in a docstring of its suite"
+    missing = sorted(rules - set(table), key=lambda r: tuple(map(int, r.split("."))))
+    assert not missing, (
+        f"{exercise.folder}: README rules without tests in the rule table: {missing}"
+    )
+    unknown = sorted(set(table) - rules)
+    assert not unknown, f"{exercise.folder}: the rule table names rules the README lacks: {unknown}"
+    tests = suite_tests(exercise.suite_dir)
+    empty = sorted(rule for rule, names in table.items() if not names)
+    assert not empty, f"{exercise.folder}: rules with no test named: {empty}"
+    absent = sorted({name.split("[")[0] for names in table.values() for name in names} - tests)
+    assert not absent, f"{exercise.folder}: the rule table names tests that do not exist: {absent}"

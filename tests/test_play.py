@@ -47,6 +47,7 @@ def test_play_serves_the_learners_code_with_the_suites_settings(fixture_course):
         os.killpg(server.pid, signal.SIGKILL)
         output = server.communicate(timeout=10)[0]
     assert f"http://127.0.0.1:{port}/hello/?name=Ada" in output, output
+    assert "demo user: ada (id 1)" in output, "the settings' PLAYGROUND_SETUP ran after migrate"
     assert (fixture_course.root / ".cache" / "playground" / "03_hello" / "db.sqlite3").exists()
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import sys
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -213,3 +214,76 @@ def test_broker_defaults_to_memory_and_follows_the_environment():
         and config["result_backend_transport_options"]["global_keyprefix"] == prefix
     )
     assert config["task_always_eager"] is False
+
+
+@pytest.fixture
+def learner_package(tmp_path, monkeypatch):
+    """An exercise folder holding a package `shelf`, configured as the loader's learner folder."""
+    from grader import loader
+
+    folder = tmp_path / "09_shelf"
+    (folder / "shelf").mkdir(parents=True)
+    (folder / "shelf" / "__init__.py").write_text("")
+    (folder / "shelf" / "good.py").write_text("VALUE = 42\n")
+    (folder / "shelf" / "views.py").write_text("from shelf import broken\n")
+    (folder / "shelf" / "broken.py").write_text("x = 1\nraise KeyError('oops')\n")
+    monkeypatch.setattr(sys, "path", list(sys.path))
+    loader.configure(folder)
+    yield loader
+    loader._exercise_dir = None
+    for name in [name for name in sys.modules if name.partition(".")[0] == "shelf"]:
+        del sys.modules[name]
+
+
+def test_loader_imports_a_module_inside_a_learner_package_by_dotted_name(learner_package):
+    assert learner_package.load("shelf.good").VALUE == 42
+
+
+def test_loader_names_the_inner_file_that_broke_a_package_import(learner_package):
+    with pytest.raises(learner_package.LearnerCodeError) as caught:
+        learner_package.load("shelf.views")
+    message = str(caught.value)
+    assert "09_shelf/shelf/broken.py raised KeyError" in message and "(line 2)" in message, message
+
+
+def test_loader_says_which_package_file_is_missing(learner_package):
+    with pytest.raises(
+        learner_package.LearnerCodeError, match=r"09_shelf/shelf/gone\.py is missing"
+    ):
+        learner_package.load("shelf.gone")
+
+
+def test_exchange_describes_the_request_and_the_response_for_a_failure():
+    from types import SimpleNamespace
+
+    from grader.api_calls import Exchange, expect_status
+
+    response = SimpleNamespace(
+        status_code=400,
+        headers={"Content-Type": "application/json"},
+        content=b'{"isbn": ["A book with this ISBN already exists."]}',
+    )
+    exchange = Exchange("POST", "/api/books/", {"isbn": "978-0-306-40615-7"}, response)
+    assert exchange.body == {"isbn": ["A book with this ISBN already exists."]}
+    assert expect_status(exchange, (400, 409), "rule") == exchange.body
+    with pytest.raises(AssertionError) as caught:
+        expect_status(exchange, 201, "A new book answers 201 (task 3, rule 2)")
+    message = str(caught.value)
+    for part in (
+        "(task 3, rule 2)",
+        "expected: 201 Created, got: 400 Bad Request",
+        'request:  POST /api/books/  {"isbn": "978-0-306-40615-7"}',
+        'response: 400 Bad Request  {"isbn": ["A book with this ISBN already exists."]}',
+    ):
+        assert part in message, message
+
+
+def test_demo_isbns_have_valid_check_digits():
+    from grader.library_fixtures import isbn13
+
+    def valid(isbn: str) -> bool:
+        return sum(int(d) * (3 if i % 2 else 1) for i, d in enumerate(isbn)) % 10 == 0
+
+    made = [isbn13(n) for n in range(306406150, 306406250)]
+    assert all(len(i) == 13 and i.isdigit() and valid(i) for i in made) and len(set(made)) == 100
+    assert isbn13(30640615) == "9780306406157"

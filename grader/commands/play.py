@@ -89,7 +89,10 @@ def _serve_django(
     worker = None
     if owner:
         call_command("migrate", verbosity=0, interactive=False)
-        _announce(exercise.folder, exercise_dir, port, getattr(settings, "PLAYGROUND_URLS", []))
+        demo = _seed(getattr(settings, "PLAYGROUND_SETUP", None))
+        _announce(
+            exercise.folder, exercise_dir, port, getattr(settings, "PLAYGROUND_URLS", []), demo
+        )
         if exercise.celery_app:
             worker = _start_worker_process(course, exercise, target)
     try:
@@ -145,11 +148,30 @@ def _free_port(preferred: int) -> int:
     raise SystemExit("No free port on 127.0.0.1.")
 
 
-def _announce(folder: str, exercise_dir: Path, port: int, urls: list[tuple[str, str]]) -> None:
+def _seed(setup: str | None) -> list[tuple[str, str]]:
+    """Run the settings' PLAYGROUND_SETUP (demo data); it returns what to print about it."""
+    if not setup:
+        return []
+    from django.utils.module_loading import import_string
+
+    return list(import_string(setup)())
+
+
+def _announce(
+    folder: str,
+    exercise_dir: Path,
+    port: int,
+    urls: list[tuple[str, str]],
+    demo: list[tuple[str, str]],
+) -> None:
     console = make_console()
     console.print(
         Text(f"Playground for {folder}", style="bold"), f"— your code from {exercise_dir}"
     )
+    if demo:
+        console.print("Demo data / 演示数据:")
+        for what, value in demo:
+            console.print(f"  {what}:", Text(value, style="bold"))
     console.print("Try / 试试:")
     for path, what in urls:
         console.print(Text(f"  http://127.0.0.1:{port}{path}", style="cyan"), f" {what}")

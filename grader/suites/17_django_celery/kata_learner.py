@@ -1,42 +1,20 @@
 """The learner's modules inside the `reports` package, imported with the loader's clear messages.
 
-grader.loader.load() imports top-level modules (proj_celery); reports.tasks and reports.views
-live in the app package Django already imported, so they are imported by dotted name here,
-and every way they can break becomes one LearnerCodeError message.
+grader.loader.load() imports them by dotted name (``reports.views``); the app package itself
+is already imported by Django. ``import_failure`` words an error that Django or Celery raised
+while importing learner code (models at start-up, tasks at autodiscovery) the same way.
 """
 
 from __future__ import annotations
 
-import importlib
-import sys
 from pathlib import Path
-
-from _pytest.outcomes import OutcomeException
 
 from grader import loader
 
 
 def module(dotted: str) -> loader.LearnerModule:
     """``reports.views`` → the learner's reports/views.py, imported (once) and wrapped."""
-    if "." not in dotted:
-        return loader.load(dotted)
-    existing = sys.modules.get(dotted)
-    if existing is not None and loader.is_learner_file(getattr(existing, "__file__", "") or ""):
-        return loader.LearnerModule(existing)
-    path = loader.exercise_dir().joinpath(*dotted.split(".")).with_suffix(".py")
-    if not path.is_file():
-        shown = loader.display_path(path)
-        raise loader.LearnerCodeError(
-            f"{shown} is missing. The exercise needs this file: restore it from the "
-            f"repository (git checkout -- {shown})."
-        )
-    try:
-        imported = importlib.import_module(dotted)
-    except OutcomeException:
-        raise
-    except BaseException as error:  # noqa: BLE001 - any failure of learner code is reported
-        raise loader.LearnerCodeError(import_failure(error, path)) from None
-    return loader.LearnerModule(imported)
+    return loader.load(dotted)
 
 
 def import_failure(error: BaseException, path: Path | None = None) -> str:

@@ -15,3 +15,5 @@ DATABASES = {
 USE_TZ = True
 DEFAULT_AUTO_FIELD = "django.db.models.AutoField"
 PLAYGROUND_URLS = [("/hello/?name=Ada", "a greeting, with the X-Stamp header")]
+# Run after the playground's migrations: demo data, and what to print about it.
+PLAYGROUND_SETUP = "kata_urls.create_demo_user"
