@@ -2,6 +2,7 @@
 
 Figures (median of --repeat runs, warm caches):
 - one pure-Python exercise graded end to end through `python -m grader` (a fresh interpreter);
+- the slowest exercise of the course graded alone, end to end, on its solution;
 - a warm `nox -s grade -- 04` (when the outer nox command is given);
 - the grader's own overhead per exercise: child start-up and shutdown around the tests, plus
   scoring and reporting, measured on a one-test exercise of the fixture course;
@@ -23,7 +24,7 @@ from pathlib import Path
 from rich.console import Console
 from rich.table import Table
 
-from grader.manifest import REPO_ROOT, Course, load_course
+from grader.manifest import REPO_ROOT, Course, Exercise, load_course
 from grader.results import score_course, score_exercise
 from grader.runner import run_exercise, run_exercises
 from grader.selection import find
@@ -76,6 +77,8 @@ def bench(course: Course, nox_command: str | None = None, repeat: int = 3) -> in
             (f"nox -s grade -- {sample.id} (warm)", _median(repeat, _command(warm)), 2.0, "s")
         )
 
+    slowest, seconds = _slowest_exercise(course, repeat)
+    rows.append((f"slowest exercise alone: {slowest.folder} (end to end)", seconds, 1.5, "s"))
     rows.append(("grader overhead per exercise", _median(repeat, _overhead), 0.4, "s"))
     rows.append(
         (
@@ -120,6 +123,19 @@ def _command(argv: list[str]):
         return time.perf_counter() - started
 
     return measure
+
+
+def _slowest_exercise(course: Course, repeat: int) -> tuple[Exercise, float]:
+    """Each exercise graded alone on its solution, as a learner grades one; the slowest one
+    is timed again (median of ``repeat``) so one noisy run does not decide it."""
+
+    def grade_one(exercise: Exercise):
+        argv = [sys.executable, "-m", "grader", "grade", exercise.id]
+        return _command([*argv, "--target", str(course.solutions_dir), "--exit-zero"])
+
+    first = {exercise: grade_one(exercise)() for exercise in course.exercises}
+    slowest = max(first, key=first.get)
+    return slowest, _median(repeat, grade_one(slowest))
 
 
 def _overhead() -> float:

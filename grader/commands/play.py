@@ -1,7 +1,9 @@
 """`play N`: run an exercise for real, to try it by hand.
 
 Django exercises: `runserver` on 127.0.0.1 with the suite's own settings module (DEBUG on, a
-fresh SQLite file under .cache/playground/), the learner's code, and Django's reloader.
+fresh SQLite file under .cache/playground/, demo data from the settings' PLAYGROUND_SETUP —
+the DRF exercises' users, books and API key — printed on start), the learner's code, and
+Django's reloader.
 Celery exercises: a real `celery worker` for the learner's app; `play N --shell` opens a Python
 shell, in another terminal, whose tasks go to that worker.
 """
