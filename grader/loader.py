@@ -107,7 +107,7 @@ def load(module_name: str) -> LearnerModule:
     except OutcomeException:
         # pytest-timeout stops a test by raising through whatever code runs: here, the import.
         _failed_imports[module_name] = ImportTimeoutError(
-            f"Importing {module_name}.py did not finish within the time limit. "
+            f"Importing {module_name.replace('.', '/')}.py did not finish within the time limit. "
             f"Is there an endless loop or a long computation at module level?"
         )
         raise
@@ -135,8 +135,11 @@ def _import_from_exercise(module_name: str) -> ModuleType:
     except SyntaxError as error:
         raise LearnerCodeError(syntax_error_message(error)) from None
     except SystemExit as error:
+        line = learner_line(error.__traceback__)
+        # The file that called it: the module asked for, or one it imported in turn.
+        shown = line[0] if line else display_path(path)
         raise LearnerCodeError(
-            f"{display_path(path)} called sys.exit({error.code!r}) while being imported. "
+            f"{shown} called sys.exit({error.code!r}) while being imported. "
             f'Module-level code must not exit: keep scripts under `if __name__ == "__main__":`.'
         ) from None
     except BaseException as error:  # noqa: BLE001 - any failure of learner code is reported, never fatal

@@ -39,10 +39,17 @@ def caught_by(mutant: Path) -> list[str]:
 
 
 @pytest.fixture(scope="module")
-def graded(tmp_path_factory):
-    """Grade every mutant once, all in parallel: {mutant path: ExerciseResult}."""
+def graded(request, tmp_path_factory):
+    """Grade every selected mutant once, all in parallel: {mutant path: ExerciseResult}.
+
+    Only the mutants whose tests were selected (`-k 08_serializers` grades that exercise's)."""
     folders = {exercise.folder for exercise in COURSE.exercises}
-    known = [mutant for mutant in MUTANTS if mutant.parent.name in folders]
+    selected = {
+        item.callspec.params["mutant"]
+        for item in request.session.items
+        if hasattr(item, "callspec") and "mutant" in item.callspec.params
+    }
+    known = [mutant for mutant in MUTANTS if mutant.parent.name in folders and mutant in selected]
     pairs = []
     for mutant in known:
         exercise = find(COURSE, mutant.parent.name)

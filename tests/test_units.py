@@ -137,6 +137,12 @@ def test_hint_shows_one_level_at_a_time_in_both_languages(fixture_course, capsys
     assert main(["--course", manifest, "hint", "nope"]) == 2
 
 
+def test_hint_text_is_printed_as_written_not_as_markup(capsys):
+    # Exercise 17's second hint holds code with brackets, which rich would read as a style.
+    assert main(["hint", "17", "2"]) == 0
+    assert "args=[report.pk]" in capsys.readouterr().out
+
+
 def test_list_shows_every_exercise(fixture_course, capsys):
     assert main(["--course", str(fixture_course.root / "grader" / "course.toml"), "list"]) == 0
     out = capsys.readouterr().out
@@ -227,6 +233,8 @@ def learner_package(tmp_path, monkeypatch):
     (folder / "shelf" / "good.py").write_text("VALUE = 42\n")
     (folder / "shelf" / "views.py").write_text("from shelf import broken\n")
     (folder / "shelf" / "broken.py").write_text("x = 1\nraise KeyError('oops')\n")
+    (folder / "shelf" / "exits.py").write_text("import sys\nsys.exit(3)\n")
+    (folder / "shelf" / "admin.py").write_text("from shelf import exits\n")
     monkeypatch.setattr(sys, "path", list(sys.path))
     loader.configure(folder)
     yield loader
@@ -244,6 +252,12 @@ def test_loader_names_the_inner_file_that_broke_a_package_import(learner_package
         learner_package.load("shelf.views")
     message = str(caught.value)
     assert "09_shelf/shelf/broken.py raised KeyError" in message and "(line 2)" in message, message
+
+
+def test_loader_names_the_file_that_called_sys_exit_during_a_package_import(learner_package):
+    with pytest.raises(learner_package.LearnerCodeError) as caught:
+        learner_package.load("shelf.admin")
+    assert str(caught.value).startswith("09_shelf/shelf/exits.py called sys.exit(3)"), caught.value
 
 
 def test_loader_says_which_package_file_is_missing(learner_package):

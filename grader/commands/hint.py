@@ -28,9 +28,10 @@ def show_hint(
     for number in chosen:
         hint = hints[number - 1]
         console.print(Text(f"\nHint {number}/{len(hints)}", style="bold cyan"))
-        console.print(hint.en)
+        # Plain text: hints hold code such as args=[report.pk], which is not rich markup.
+        console.print(Text(hint.en))
         console.print(Text(f"提示 {number}/{len(hints)}", style="bold cyan"))
-        console.print(hint.zh)
+        console.print(Text(hint.zh))
     if not show_all and level < len(hints):
         console.print(
             Text(
