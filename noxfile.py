@@ -2,7 +2,7 @@
 
     nox -s grade -- [EXERCISE …] [--target DIR] [--json F] [--junit F] [--exit-zero]
     nox -s watch -- [EXERCISE …]         nox -s hint -- EXERCISE [LEVEL]      nox -s list
-    nox -s play -- EXERCISE [--port N]   (Django: runserver on 127.0.0.1; Celery: a worker, or --shell)
+    nox -s play -- EXERCISE [--port N]   (Django, DRF: runserver; nginx: nginx + uwsgi; Celery: a worker)
     nox -s verify                        nox -s tests      nox -s lint      nox -s bench
     nox -s classroom                     (regenerate the GitHub Classroom workflow)
 
@@ -61,8 +61,9 @@ def watch(session: nox.Session) -> None:
 
 @nox.session(default=False)
 def play(session: nox.Session) -> None:
-    """Try an exercise by hand: `nox -s play -- 06` serves a Django exercise on 127.0.0.1
-    (`--port 8001` for another port); `nox -s play -- 14` starts a Celery worker, and
+    """Try an exercise by hand: `nox -s play -- 06` serves a Django or DRF exercise on 127.0.0.1
+    (`--port 8001` for another port; DRF with demo data); `nox -s play -- 13` runs nginx with your
+    config in front of your uwsgi server; `nox -s play -- 14` starts a Celery worker, and
     `nox -s play -- 14 --shell` a Python shell that sends it tasks."""
     if not session.posargs:
         session.error("Which exercise? For example: nox -s play -- 06")

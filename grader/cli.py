@@ -52,7 +52,8 @@ def build_parser() -> argparse.ArgumentParser:
     watch.add_argument("--target", type=Path, help=argparse.SUPPRESS)
 
     play = verbs.add_parser(
-        "play", help="try an exercise by hand: Django on 127.0.0.1, or a Celery worker"
+        "play",
+        help="try an exercise by hand: Django/DRF or nginx on 127.0.0.1, or a Celery worker",
     )
     play.add_argument("selector", metavar="EXERCISE")
     play.add_argument("--port", type=int, help="port on 127.0.0.1 (default: 8000, or a free one)")

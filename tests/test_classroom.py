@@ -254,3 +254,22 @@ def test_codespaces_get_python_nox_the_servers_and_the_python_extensions():
         )
     )
     assert "ms-python.python" in config["customizations"]["vscode"]["extensions"]
+
+
+def test_nginx_is_installed_before_grading_and_cannot_stop_it():
+    """Exercise 13 runs real nginx: the generated workflow installs it before the grading step.
+    Read from render(), the generator, so the check holds before the workflow is regenerated."""
+    steps = yaml.safe_load(render(COURSE))["jobs"]["run-autograding-tests"]["steps"]
+    ids = [item.get("id") for item in steps]
+    assert "nginx" in ids and ids.index("nginx") < ids.index("grade"), ids
+    install = steps[ids.index("nginx")]
+    script = install["run"]
+    assert "apt-get install" in script and "nginx" in script.split("apt-get install", 1)[1]
+    assert "command -v nginx" in script and "/usr/sbin/nginx" in script, (
+        "skip the install when the runner image already has nginx"
+    )
+    assert install.get("continue-on-error") is True, (
+        "a failed install must not stop the grading: exercise 13 then fails with the install line"
+    )
+    syntax = subprocess.run(["bash", "-n", "-c", script], capture_output=True, text=True)
+    assert syntax.returncode == 0, syntax.stderr

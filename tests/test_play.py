@@ -125,3 +125,128 @@ def test_django_celery_play_serves_the_api_and_runs_a_worker_beside_it():
         except subprocess.TimeoutExpired:
             os.killpg(server.pid, signal.SIGKILL)
             server.communicate()
+
+
+def test_nginx_play_serves_both_paths_and_stops_all_three_by_pid():
+    """Exercise 13: nginx with the learner's config, their uwsgi server and the legacy backend;
+    Ctrl-C (SIGINT to `play`) stops the three, each in its own session, by their PIDs."""
+    import contextlib
+    import json
+    import re
+    import shutil
+
+    if not (shutil.which("nginx") or Path("/usr/sbin/nginx").exists()):
+        if os.environ.get("CI"):
+            pytest.fail("nginx not found: CI must provide it (.ci/run installs nginx-light)")
+        pytest.skip("nginx not found: `play 13` needs it")
+    port = free_port()
+    play = subprocess.Popen(
+        [sys.executable, "-m", "grader", "play", "13", "--target", str(ROOT / "solutions"),
+         "--port", str(port)],
+        cwd=ROOT, env={**os.environ, "PYTHONUNBUFFERED": "1"}, stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT, text=True, start_new_session=True,
+    )  # fmt: skip
+    pids: list[int] = []
+    try:
+        _, _, body = fetch(f"http://127.0.0.1:{port}/app/hello?name=Ada", time.monotonic() + 30)
+        environ = json.loads(body)["environ"]
+        assert (environ["PATH_INFO"], environ["QUERY_STRING"]) == ("/app/hello", "name=Ada"), body
+        _, headers, body = fetch(
+            f"http://127.0.0.1:{port}/legacy/hello?name=Ada", time.monotonic() + 10
+        )
+        seen = json.loads(body)
+        assert seen["request_line"] == "GET /hello?name=Ada HTTP/1.0", seen
+        assert headers.get("X-Backend") == "legacy"
+        play.send_signal(signal.SIGINT)
+        output = play.communicate(timeout=20)[0]
+    finally:
+        if play.poll() is None:
+            os.killpg(play.pid, signal.SIGKILL)
+            output = play.communicate(timeout=10)[0]
+        pids = [int(pid) for pid in re.findall(r"pid (\d+)", output)]
+        for pid in pids:  # if `play` left one behind, the test still stops it
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(pid, signal.SIGKILL)
+    assert len(pids) == 3, output
+    assert f"http://127.0.0.1:{port}/app/hello?name=Ada" in output, output
+    assert "Stopped nginx, your uwsgi server and the legacy backend." in output, output
+    left = []
+    for pid in pids:
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            continue
+        left.append(pid)
+    assert not left, f"still running after Ctrl-C: {left}\n{output}"
+
+
+def test_a_second_playground_of_the_same_exercise_is_refused(fixture_course):
+    """Two playgrounds of one exercise would share (and wipe) one state folder."""
+    claim = fixture_course.root / ".cache" / "playground" / "03_hello.pid"
+    claim.parent.mkdir(parents=True, exist_ok=True)
+    holder = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        claim.write_text(str(holder.pid))
+        manifest = str(fixture_course.root / "grader" / "course.toml")
+        with pytest.raises(SystemExit, match=rf"already running \(process {holder.pid}\)"):
+            main(["--course", manifest, "play", "hello", "--port", str(free_port())])
+    finally:
+        holder.kill()
+        holder.wait()
+        claim.unlink(missing_ok=True)
+
+
+def test_drf_play_serves_the_browsable_api_the_schema_and_the_docs_page():
+    """Exercise 11 by hand: demo data and users, JSON and HTML answers, the OpenAPI schema, and
+    a docs page whose Swagger UI files are served locally (no CDN)."""
+    import json
+    from html.parser import HTMLParser
+
+    port = free_port()
+    server = subprocess.Popen(
+        [sys.executable, "-m", "grader", "play", "11", "--target", str(ROOT / "solutions"),
+         "--port", str(port), "--noreload"],
+        cwd=ROOT, env={**os.environ, "PYTHONUNBUFFERED": "1"}, stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT, text=True, start_new_session=True,
+    )  # fmt: skip
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        status, headers, body = fetch(f"{base}/api/books/", deadline)
+        books = json.loads(body)
+        assert status == 200 and headers["Content-Type"].startswith("application/json")
+        assert books["count"] == 5 and books["results"], books  # seed_demo's five books
+        html = urllib.request.Request(f"{base}/api/books/1/", headers={"Accept": "text/html"})
+        with urllib.request.urlopen(html, timeout=10) as response:
+            page = response.read().decode()
+        assert "Django REST framework" in page and "The Left Hand of Darkness" in page
+        _, _, body = fetch(f"{base}/api/schema/?format=json", deadline)
+        schema = json.loads(body)
+        assert {"/api/books/", "/api/books/{id}/", "/api/reviews/"} <= set(schema["paths"])
+        _, _, body = fetch(f"{base}/api/docs/", deadline)
+
+        class Sources(HTMLParser):
+            found: list[str] = []
+
+            def handle_starttag(self, tag, attrs):
+                attributes = dict(attrs)
+                if tag == "script" and attributes.get("src"):
+                    self.found.append(attributes["src"])
+                if tag == "link" and attributes.get("href", "").endswith(".css"):
+                    self.found.append(attributes["href"])
+
+        parser = Sources()
+        parser.feed(body.decode())
+        local = [source for source in parser.found if source.startswith("/static/")]
+        assert local, f"the docs page loads its files from elsewhere: {parser.found}"
+        for source in local:
+            assert fetch(f"{base}{source}", deadline)[0] == 200, source
+    finally:
+        os.killpg(server.pid, signal.SIGTERM)
+        try:
+            output = server.communicate(timeout=15)[0]
+        except subprocess.TimeoutExpired:
+            os.killpg(server.pid, signal.SIGKILL)
+            output = server.communicate()[0]
+    assert "API key of alice" in output and "password alice-reads-books" in output, output
+    assert f"{base}/api/docs/" in output, output

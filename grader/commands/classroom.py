@@ -1,9 +1,9 @@
 """`classroom`: write (or --check) .github/workflows/classroom.yml from the manifest.
 
 The names GitHub Classroom looks for are fixed: workflow `Autograding Tests`, job
-`run-autograding-tests`. The job grades once and the reporter reads one result per exercise
-(`EX01_RESULTS` … from the grading step's outputs), with `if: always()` so a failing grade is
-still reported. Before grading, the grading files are restored from the repository's first
+`run-autograding-tests`. nginx is installed before grading (exercise 13 runs real nginx). The
+job grades once and the reporter reads one result per exercise (`EX01_RESULTS` … from the
+grading step's outputs), with `if: always()` so a failing grade is still reported. Before grading, the grading files are restored from the repository's first
 commit — the assignment template — so a student's edits to them change nothing.
 """
 
@@ -65,6 +65,18 @@ jobs:
           cache-dependency-path: pyproject.toml
       - name: Install nox
         run: python -m pip install nox
+      - name: Install nginx (exercise 13 runs it)
+        id: nginx
+        # GitHub's Ubuntu images usually have it; a failed install must not stop the grading:
+        # exercise 13's nginx tests then fail with a line that says how to install it.
+        continue-on-error: true
+        shell: bash
+        run: |
+          if ! command -v nginx >/dev/null 2>&1 && [ ! -x /usr/sbin/nginx ]; then
+            sudo apt-get update -qq
+            sudo DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends nginx
+          fi
+          "$(command -v nginx || echo /usr/sbin/nginx)" -v
       - name: Grade
         id: grade
         run: nox -s grade -- --classroom --exit-zero

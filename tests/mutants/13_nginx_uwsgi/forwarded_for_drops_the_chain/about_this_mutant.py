@@ -1,0 +1,1 @@
+"""Wrong: X-Forwarded-For set to $remote_addr: an incoming chain of proxies is lost (the mistake is in nginx.conf). Caught by: test_forwarded_for_appends_the_client_to_the_incoming_chain, test_config_sends_legacy_to_proxy_pass_with_the_forwarded_headers."""

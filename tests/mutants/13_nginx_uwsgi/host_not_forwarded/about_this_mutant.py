@@ -1,0 +1,1 @@
+"""Wrong: no `proxy_set_header Host`: the backend gets Host: <its own address> (the mistake is in nginx.conf). Caught by: test_legacy_request_carries_host_and_the_forwarded_headers, test_config_sends_legacy_to_proxy_pass_with_the_forwarded_headers."""

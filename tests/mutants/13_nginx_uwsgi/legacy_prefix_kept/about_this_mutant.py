@@ -1,0 +1,1 @@
+"""Wrong: `proxy_pass http://{{HTTP_BACKEND}};` without the final '/': the backend gets /legacy/books instead of /books (the mistake is in nginx.conf). Caught by: test_legacy_request_reaches_the_backend_without_the_prefix."""

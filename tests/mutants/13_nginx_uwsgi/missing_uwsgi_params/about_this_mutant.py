@@ -1,0 +1,1 @@
+"""Wrong: `location /app/` has uwsgi_pass but no `include uwsgi_params;`: no REQUEST_METHOD, PATH_INFO, QUERY_STRING… (the mistake is in nginx.conf). Caught by: test_app_packet_carries_the_uwsgi_params_and_the_headers, test_config_sends_app_to_uwsgi_pass_with_uwsgi_params, test_whole_stack_answers_through_nginx_and_your_uwsgi_server."""
