@@ -9,36 +9,13 @@ playground (`nox -s play -- NN`) uses the same settings, with demo data from ``s
 from __future__ import annotations
 
 import os
-import sys
-from pathlib import Path
 
-from django.apps import AppConfig
+from grader import learner_apps
+from grader.learner_apps import GuardedAppConfig
 
 # The demo accounts of the playground, printed when it starts. Local, throwaway data.
 DEMO_USERS = {"alice": "alice-reads-books", "bob": "bob-reads-books"}
 DEMO_API_KEY = "demo-key-of-alice-0123456789abcdef"
-
-
-def learner_folder_on_path() -> None:
-    """Put the exercise folder on sys.path now, as the grader's loader does later.
-
-    Django imports INSTALLED_APPS (the learner's `library` app) in django.setup(), which
-    pytest-django runs before the grader's plugin has configured the loader. Appended, never
-    prepended: a learner file must not shadow the standard library. The playground has done
-    this already (and passes no such option).
-    """
-    argv = sys.argv
-    for i, arg in enumerate(argv):
-        if arg == "--kata-exercise-dir" and i + 1 < len(argv):
-            folder = argv[i + 1]
-        elif arg.startswith("--kata-exercise-dir="):
-            folder = arg.partition("=")[2]
-        else:
-            continue
-        folder = str(Path(folder).resolve())
-        if folder not in sys.path:
-            sys.path.append(folder)
-        return
 
 
 def base_settings(exercise: str, extra_apps: tuple[str, ...] = ()) -> dict:
@@ -106,42 +83,19 @@ def base_settings(exercise: str, extra_apps: tuple[str, ...] = ()) -> dict:
     return settings
 
 
-class LibraryConfig(AppConfig):
-    """The learner's `library` app. A broken models.py is kept, not raised, at start-up.
-
-    Django imports every app's models in django.setup(), before any test: a syntax error
-    there would end the run with a bare traceback and no results. ``models_error`` keeps it;
-    the suites' ``learner_models`` fixture reports it in every test with the loader's words.
-    """
+class LibraryConfig(GuardedAppConfig):
+    """The learner's `library` app: a broken models.py fails each test, not the whole run."""
 
     name = "library"
     label = "library"
     verbose_name = "Library"
-    default_auto_field = "django.db.models.BigAutoField"
-    models_error: BaseException | None = None
-
-    def import_models(self) -> None:
-        try:
-            super().import_models()
-        except (Exception, SystemExit) as error:  # noqa: BLE001 - reported by every test instead
-            type(self).models_error = error
 
 
 def models_failure() -> str | None:
     """The loader's message for a broken library/models.py, or None when it imported."""
-    from grader import loader
-
-    error = LibraryConfig.models_error
-    if error is None:
-        return None
-    message = loader.import_time_failure(error)
-    if message:
-        return message
-    where = loader.learner_line(error.__traceback__)
-    at = f" at {where[0]}:{where[1]}" if where else ""
-    return (
-        f"Importing library/models.py failed{at}: {type(error).__name__}: {error}\n"
-        f"The models are given code: restore them with `git checkout -- library/models.py`."
+    return learner_apps.models_failure(
+        LibraryConfig,
+        "The models are given code: restore them with `git checkout -- library/models.py`.",
     )
 
 

@@ -6,7 +6,8 @@ default parsers (JSON, form, multipart). What the views may only configure, not 
 here: the allowed versions and the rate of the "book-writes" throttle scope.
 """
 
-from grader.library_project import base_settings, learner_folder_on_path
+from grader.learner_apps import learner_folder_on_path
+from grader.library_project import base_settings
 
 learner_folder_on_path()
 globals().update(base_settings("09"))

@@ -4,7 +4,8 @@ django-filter is installed (its FilterSet and DjangoFilterBackend); REST_FRAMEWO
 default pagination and no default filter backend: the learner's views choose their own.
 """
 
-from grader.library_project import base_settings, learner_folder_on_path
+from grader.learner_apps import learner_folder_on_path
+from grader.library_project import base_settings
 
 learner_folder_on_path()
 globals().update(base_settings("10", extra_apps=("django_filters",)))

@@ -1,6 +1,7 @@
 """Django settings of exercise 11 (viewsets): the hidden suite and the playground share them."""
 
-from grader.library_project import base_settings, learner_folder_on_path
+from grader.learner_apps import learner_folder_on_path
+from grader.library_project import base_settings
 
 learner_folder_on_path()
 globals().update(

@@ -86,13 +86,13 @@ class Worker:
 def learner_models():
     """A broken reports/models.py fails every test with the loader's message."""
     import kata_apps
-    from kata_learner import import_failure
 
+    from grader.learner_apps import models_failure
     from grader.loader import LearnerCodeError
 
-    error = kata_apps.LearnerReportsConfig.models_error
-    if error is not None:
-        raise LearnerCodeError(import_failure(error))
+    failure = models_failure(kata_apps.LearnerReportsConfig)
+    if failure:
+        raise LearnerCodeError(failure)
 
 
 @pytest.fixture(scope="session")

@@ -6,34 +6,14 @@ imported lazily, inside a test or at the first request.
 """
 
 import os
-import sys
 import tempfile
 from pathlib import Path
 
+from grader.learner_apps import learner_folder_on_path
 
-def _learner_folder_on_path() -> None:
-    """Put the exercise folder on sys.path now, as the grader's loader does later.
-
-    Django imports INSTALLED_APPS (the learner's `reports` app) in django.setup(), which
-    pytest-django runs before the grader's plugin has configured the loader. Appended, never
-    prepended: a learner file must not shadow the standard library. The playground has done
-    this already (and passes no such option).
-    """
-    argv = sys.argv
-    for i, arg in enumerate(argv):
-        if arg == "--kata-exercise-dir" and i + 1 < len(argv):
-            folder = argv[i + 1]
-        elif arg.startswith("--kata-exercise-dir="):
-            folder = arg.partition("=")[2]
-        else:
-            continue
-        folder = str(Path(folder).resolve())
-        if folder not in sys.path:
-            sys.path.append(folder)
-        return
-
-
-_learner_folder_on_path()
+# Django imports the learner's `reports` app in django.setup(), before the grader's loader is
+# configured: the learner folder goes on sys.path now.
+learner_folder_on_path()
 
 SECRET_KEY = "kata-17-django-celery-not-a-secret"
 DEBUG = bool(os.environ.get("KATA_PLAYGROUND"))
