@@ -11,7 +11,7 @@ import pytest
 
 from grader.cli import main
 from grader.manifest import ManifestError, load_course, parse_course
-from grader.results import score_exercise
+from grader.results import score_course, score_exercise
 from grader.runner import ChildRun
 from grader.selection import SelectionError, find, select
 from grader.writers.json_report import to_dict
@@ -141,6 +141,21 @@ def test_hint_text_is_printed_as_written_not_as_markup(capsys):
     # Exercise 17's second hint holds code with brackets, which rich would read as a style.
     assert main(["hint", "17", "2"]) == 0
     assert "args=[report.pk]" in capsys.readouterr().out
+
+
+def test_course_text_and_messages_are_printed_as_written(fixture_course, tmp_path):
+    """Nothing the course or a learner writes is read as rich markup."""
+    from io import StringIO
+
+    from grader.writers.terminal import make_console, print_report
+
+    adder = find(fixture_course, "adder")
+    message = "expected index[slot] == 3, got [bold]oops[/]"
+    run = fake_run(adder, [collected(("a", 1)), result("a", "failed", message)])
+    console = make_console()
+    console.file = StringIO()
+    print_report(console, score_course([run], tmp_path))
+    assert message in console.file.getvalue(), console.file.getvalue()
 
 
 def test_list_shows_every_exercise(fixture_course, capsys):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from rich.table import Table
+from rich.text import Text
 
 from grader.manifest import Course
 from grader.writers.terminal import make_console
@@ -18,7 +19,7 @@ def list_exercises(course: Course) -> int:
     for exercise in course.exercises:
         table.add_row(
             exercise.id,
-            f"{exercise.slug}\n[dim]{exercise.track}[/]",
+            Text.assemble(exercise.slug, "\n", (exercise.track, "dim")),
             f"{exercise.title}\n{exercise.title_zh}",
             str(len(exercise.tasks)),
             f"{exercise.max_points:g}",

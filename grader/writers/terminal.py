@@ -25,8 +25,9 @@ _MARKS = {
 
 
 def make_console() -> Console:
-    # highlight=False: learner messages are shown as written, never re-coloured or parsed as markup.
-    return Console(highlight=False)
+    # Learner messages, hints and course text are shown as written: never re-coloured
+    # (highlight) and never read as rich markup ("[slot]" in index[slot] is code, not a style).
+    return Console(highlight=False, markup=False)
 
 
 @contextmanager
