@@ -12,6 +12,8 @@ import time  # noqa: F401 - you will need it
 from importlib import import_module  # noqa: F401 - you will need it
 
 from django.conf import settings  # noqa: F401 - you will need it
+from django.contrib.sessions.backends.base import UpdateError  # noqa: F401 - you will need it
+from django.contrib.sessions.exceptions import SessionInterrupted  # noqa: F401 - you will need it
 from django.utils.cache import patch_vary_headers  # noqa: F401 - you will need it
 from django.utils.deprecation import MiddlewareMixin
 from django.utils.http import http_date  # noqa: F401 - you will need it
@@ -31,5 +33,7 @@ class SessionMiddleware(MiddlewareMixin):
 
     def process_response(self, request, response):
         """Delete the cookie (rule 3), or save and set the cookie (rules 4 and 5), and add
-        ``Vary: Cookie`` (rule 6). Return the response."""
+        ``Vary: Cookie`` (rule 6). When ``request.session.save()`` raises ``UpdateError`` (the
+        session was deleted while this request ran), raise ``SessionInterrupted`` (rule 7).
+        Return the response."""
         raise NotImplementedError

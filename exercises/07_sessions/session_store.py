@@ -23,7 +23,11 @@ from collections.abc import Iterator
 from contextlib import closing, contextmanager
 
 from django.conf import settings
-from django.contrib.sessions.backends.base import CreateError, SessionBase  # noqa: F401
+from django.contrib.sessions.backends.base import (  # noqa: F401 - you will need them
+    CreateError,
+    SessionBase,
+    UpdateError,
+)
 
 # ── Given: the table and a connection helper ──────────────────────────────────────────────
 
@@ -94,7 +98,8 @@ class SessionStore(SessionBase):
         2. ``self.session_key is None`` → ``return self.create()``.
         3. ``json.dumps(data)`` and ``time.time() + self.get_expiry_age()``.
         4. ``must_create`` → INSERT; the key already has a row → raise ``CreateError``.
-           Otherwise insert the row, or replace the one with this key.
+        5. Otherwise UPDATE the row of this key, never insert it: when no row was updated
+           (it was deleted meanwhile, e.g. a logout in another tab) raise ``UpdateError``.
         """
         raise NotImplementedError
 

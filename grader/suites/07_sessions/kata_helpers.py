@@ -63,6 +63,37 @@ def set_session_data(db_path: Path, key: str, data: dict) -> None:
         )
 
 
+def same(got, expected) -> bool:
+    """``got == expected`` with the same plain types all the way down (dict, list, str, int, …).
+
+    A learner's value is never trusted to compare itself: an object whose ``__eq__`` always
+    answers True, or a ``str`` subclass, is not equal to anything here. Containers are walked
+    item by item (so a dict subclass such as OrderedDict is fine: its ``__eq__`` is not used);
+    every other value must have exactly the expected type before ``==``.
+    """
+    if isinstance(expected, dict):
+        return (
+            isinstance(got, dict)
+            and len(got) == len(expected)
+            and all(
+                type(key) is str and key in expected and same(value, expected[key])
+                for key, value in got.items()
+            )
+        )
+    if isinstance(expected, list):
+        return isinstance(got, list) and len(got) == len(expected) and all(map(same, got, expected))
+    return type(got) is type(expected) and got == expected
+
+
+def status_of(response) -> int:
+    """The response's status code, which must be a plain int (checked before any ``==``)."""
+    status = response.status_code
+    assert type(status) is int, (
+        f"a response's status_code must be an int: got {type(status).__name__} {status!r}"
+    )
+    return status
+
+
 def set_cookies(response) -> str:
     """The Set-Cookie lines of a response, for failure messages."""
     lines = [morsel.OutputString() for morsel in response.cookies.values()]

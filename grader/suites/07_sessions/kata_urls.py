@@ -30,4 +30,7 @@ urlpatterns = [
     path("s/expiry/", kata_views.set_expiry),
     path("s/vary/", kata_views.vary),
     path("s/fail/", kata_views.fail),
+    path("s/cycle/", kata_views.cycle),
+    path("s/race/", kata_views.race),
+    path("race/cart/add/", kata_views.race_add_to_cart),
 ]

@@ -1,7 +1,7 @@
 """The suite's own views: small probes of request.session, and the playground's inspector.
 
-They never import learner code: they use whatever ``request.session`` the middleware under
-test put there.
+They use whatever ``request.session`` the middleware under test put there, and import no
+learner code, except race_add_to_cart, which calls the learner's add_to_cart through the loader.
 """
 
 import datetime
@@ -54,6 +54,49 @@ def fail(request):
     """Changes the session, then fails with a 500."""
     request.session["half_done"] = "yes"
     return HttpResponseServerError("something broke")
+
+
+def cycle(request):
+    """/s/cycle/ only calls cycle_key(): the data moves to a new key, nothing else changes."""
+    request.session.cycle_key()
+    return HttpResponse("key cycled")
+
+
+def log_out_in_another_tab(request, logout_path: str):
+    """While this request runs, another tab of the same browser (same cookie) logs out.
+
+    A full request of its own, through a second test client: the same middleware setting, the
+    same engine and the same views as this request, so the row is deleted as a real logout
+    deletes it.
+    """
+    from django.test import Client
+
+    tab = Client()
+    tab.cookies[settings.SESSION_COOKIE_NAME] = request.COOKIES[settings.SESSION_COOKIE_NAME]
+    response = tab.post(logout_path)
+    if response.status_code != 200:
+        raise AssertionError(
+            f"setup: the other tab's logout, POST {logout_path}, must answer 200 (for /logout/: "
+            f"task 3, rule 5): got {response.status_code}"
+        )
+
+
+def race(request):
+    """/s/race/: reads the session, another tab logs out (/s/flush/), then changes the session."""
+    seen = dict(request.session.items())
+    log_out_in_another_tab(request, "/s/flush/")
+    request.session["late"] = "written after the logout"
+    return JsonResponse({"session": seen})
+
+
+def race_add_to_cart(request):
+    """/race/cart/add/: the learner's add_to_cart runs (loads and changes the cart), then,
+    before the response goes out, another tab logs out with the learner's logout view."""
+    from grader.loader import load
+
+    response = load("views").add_to_cart(request)
+    log_out_in_another_tab(request, "/logout/")
+    return response
 
 
 # ── Playground ────────────────────────────────────────────────────────────────────────────

@@ -1,72 +1,5 @@
-"""Hidden suite of exercise 07 — sessions (django session的设计原理).
-
-The learner writes a session engine (session_store.SessionStore on SQLite), a session
-middleware (session_middleware.SessionMiddleware) and views (views.py: cart, login, logout).
-Each task is graded with the other halves taken from Django, so a failure points at one half:
-
-- task 1 (engine): the store directly, and behind Django's own SessionMiddleware;
-- task 2 (middleware): on Django's database engine and on its signed-cookie engine;
-- task 3 (views): behind Django's SessionMiddleware and database engine;
-- task 4 (together): everything the learner's, along the flow of the interview notes.
-
-Every request goes through Django's real test client and handler. Each test gets a fresh
-SQLite file (settings.KATA_SESSION_DB); time is only compared with generous margins, and
-expiry is tested by editing expire_date in the table, never by waiting.
-
-Wrong answers this suite rejects:
-- Saving on every request, modified or not — test_read_only_visit_does_not_save_the_session,
-  test_later_visit_reads_the_row_and_does_not_rewrite_it (mutant saves_every_request).
-- Saving empty sessions (a row and a cookie for every visitor) under SESSION_SAVE_EVERY_REQUEST
-  — test_save_every_request_creates_nothing_for_an_empty_session (saves_empty_sessions).
-- SESSION_SAVE_EVERY_REQUEST ignored — test_save_every_request_saves_read_only_visits
-  (ignores_save_every_request).
-- Trusting a client-chosen session key (an unknown key adopted on save) —
-  test_forged_key_gets_a_fresh_empty_session_with_a_new_key,
-  test_djangos_middleware_on_your_engine_replaces_a_forged_cookie,
-  test_forged_cookie_gets_a_fresh_session_and_a_new_key (adopts_client_key); the key taken
-  before the load that resets it — test_saving_an_unread_session_with_a_forged_key_does_not_adopt_it
-  (saves_before_loading).
-- Cookie without HttpOnly — test_session_cookie_is_httponly_by_default (cookie_without_httponly).
-- Cookie flags not from settings / set_expiry ignored — test_cookie_flags_follow_the_settings,
-  test_cookie_max_age_follows_set_expiry, test_expire_at_browser_close_sets_a_browser_session_cookie
-  (ignores_set_expiry).
-- Not deleting the cookie on flush — test_flush_deletes_the_cookie_and_saves_nothing
-  (flush_keeps_cookie); deleting it without its path/domain —
-  test_flush_deletes_the_cookie_with_its_path_and_domain (delete_cookie_default_path).
-- Expiry ignored on load — test_expired_session_loads_as_a_fresh_empty_session
-  (expiry_ignored_on_load); expiry written without set_expiry —
-  test_expire_date_follows_set_expiry_and_the_cookie_age (expiry_ignores_set_expiry).
-- clear_expired deleting live rows — test_clear_expired_removes_only_expired_rows
-  (clear_expired_deletes_live_rows).
-- Pickle or repr serialisation (non-JSON accepted) — test_save_writes_the_session_as_json_with_its_expiry,
-  test_json_round_trip_turns_tuples_into_lists, test_non_json_values_fail_at_save_with_a_type_error
-  (pickle_serialisation, repr_serialisation).
-- save(must_create=True) overwriting an existing row — test_save_with_must_create_refuses_an_existing_key,
-  test_create_draws_another_key_when_the_first_is_taken (must_create_overwrites).
-- Login without cycle_key (session fixation) — test_login_rotates_the_session_key_against_fixation,
-  test_session_fixation_is_defeated_end_to_end (login_without_cycle_key); login with flush()
-  (the cart is lost) — test_login_keeps_the_cart (login_flushes).
-- Logout that only forgets the user — test_logout_flushes_the_session (logout_forgets_user_only).
-- Cart changed in place (session not marked modified, the add is lost) —
-  test_every_add_is_saved_in_the_session (cart_mutated_in_place).
-- No Vary: Cookie — test_vary_cookie_when_the_session_is_read (no_vary_cookie); Vary
-  overwritten instead of patched — test_vary_cookie_keeps_the_vary_values_already_there
-  (vary_overwrites).
-- Shared state so two clients see each other's data: a dict on the store class —
-  test_two_stores_never_share_data, test_two_visitors_never_see_each_others_cart
-  (shared_class_state); stores cached on the middleware instance —
-  test_two_visitors_get_separate_sessions (shared_store_cache). The visitors share one test
-  client (Browser), so they go through one middleware instance, as on a real server.
-- Middleware importing session_store instead of settings.SESSION_ENGINE —
-  test_works_with_djangos_signed_cookie_engine (hardcoded_store).
-- Loading the session eagerly in process_request —
-  test_page_that_never_touches_the_session_reads_and_writes_nothing (eager_load).
-- Saving the session of a 5xx response — test_server_error_responses_do_not_save_the_session
-  (saves_on_server_error).
-
-This file: task 1, SessionStore — graded directly, and behind Django's own SessionMiddleware
-(so only the learner's engine is under test).
-"""
+"""Task 1: the learner's SessionStore — graded directly, and behind Django's own
+SessionMiddleware (so only the learner's engine is under test)."""
 
 import datetime
 import string
@@ -77,9 +10,11 @@ from kata_helpers import (
     FORGED_KEY,
     row_data,
     rows,
+    same,
     set_cookies,
     set_expire_date,
     set_session_data,
+    status_of,
 )
 
 DEFAULT_AGE = 1209600  # settings.SESSION_COOKIE_AGE: two weeks
@@ -92,11 +27,25 @@ def saved(store, data: dict) -> str:
     for name, value in data.items():
         session[name] = value
     session.save()
-    assert session.session_key, (
-        f"after save() a new session must have a key (task 1, rule 5): session_key is "
+    assert type(session.session_key) is str and session.session_key, (
+        f"after save() a new session must have a key, a str (task 1, rule 5): session_key is "
         f"{session.session_key!r}"
     )
     return session.session_key
+
+
+def save_or_explain(session, why: str) -> None:
+    """``session.save()``; an UpdateError (no row to update) fails with ``why``."""
+    from django.contrib.sessions.backends.base import UpdateError
+
+    key = session.session_key
+    try:
+        session.save()
+    except UpdateError:
+        raise AssertionError(
+            f"save() raised UpdateError: it tried to update the row of {key!r}, and there is "
+            f"none. {why}"
+        ) from None
 
 
 @pytest.mark.task(1)
@@ -119,6 +68,9 @@ def test_create_saves_an_empty_session_under_a_new_random_key(store, session_db)
     for _ in range(5):
         other = store.SessionStore()
         other.create()
+        assert type(other.session_key) is str, (
+            f"create() must give a str key (task 1, rule 4): got {other.session_key!r}"
+        )
         keys.add(other.session_key)
     assert len(keys) == 6, (
         f"every create() must draw a new random key (task 1, rule 4): 6 sessions got "
@@ -135,6 +87,7 @@ def test_save_writes_the_session_as_json_with_its_expiry(store, session_db):
     session.save()
     after = time.time()
     key = session.session_key
+    assert type(key) is str, f"after save() the key is a str (task 1, rule 5): got {key!r}"
     found = rows(session_db)
     assert list(found) == [key], (
         f"save() of a new session must write exactly one row, under the session's new key "
@@ -201,11 +154,11 @@ def test_load_reads_the_saved_session_back(store):
     key = saved(store, data)
     again = store.SessionStore(key)
     loaded = dict(again.items())
-    assert loaded == data, (
-        f"a new SessionStore(key) must load what was saved under that key (task 1, rule 6): "
-        f"expected {data!r}, got {loaded!r}"
+    assert same(loaded, data), (
+        f"a new SessionStore(key) must load what was saved under that key, with the same "
+        f"types (json.loads; task 1, rule 6): expected {data!r}, got {loaded!r}"
     )
-    assert again.session_key == key, (
+    assert type(again.session_key) is str and again.session_key == key, (
         f"loading a live session keeps its key (task 1, rule 6): expected {key!r}, "
         f"got {again.session_key!r}"
     )
@@ -217,7 +170,7 @@ def test_store_loads_lazily_on_first_access(store, session_db):
     session = store.SessionStore(key)
     set_session_data(session_db, key, {"n": 2})
     got = session.get("n")
-    assert got == 2, (
+    assert same(got, 2), (
         f"SessionStore(key) must not read the database when it is built, only at the first "
         f"access (SessionBase calls load() for you; task 1, rule 6): the row was changed to "
         f"n=2 after the store was built, and session.get('n') returned {got!r}"
@@ -228,7 +181,7 @@ def test_store_loads_lazily_on_first_access(store, session_db):
 def test_json_round_trip_turns_tuples_into_lists(store):
     key = saved(store, {"pair": ("apple", 2)})
     got = store.SessionStore(key).get("pair")
-    assert got == ["apple", 2], (
+    assert same(got, ["apple", 2]), (
         f"session data goes through JSON (task 1, rule 3), so a tuple comes back as a list: "
         f"expected ['apple', 2], got {got!r}. Are you using pickle or repr instead of json?"
     )
@@ -308,9 +261,17 @@ def test_forged_key_gets_a_fresh_empty_session_with_a_new_key(store, session_db)
         f"a key with no row must load as an empty session (task 1, rule 6): got {got!r}"
     )
     session["cart"] = {"apple": 1}
-    session.save()
+    save_or_explain(
+        session,
+        "A key with no row must not be kept: load() sets self._session_key = None, so save() "
+        "creates a new random key (task 1, rule 6).",
+    )
     found = rows(session_db)
-    assert FORGED_KEY not in found and session.session_key != FORGED_KEY, (
+    assert type(session.session_key) is str and session.session_key != FORGED_KEY, (
+        f"the fresh session must get a new random key, a str (task 1, rule 6): session_key is "
+        f"{session.session_key!r}"
+    )
+    assert FORGED_KEY not in found, (
         f"a key the server never issued must not be adopted: load() must reset the key "
         f"(self._session_key = None) so save() creates a new random one (task 1, rule 6). "
         f"The session was saved under {session.session_key!r}; the table holds {sorted(found)}"
@@ -324,13 +285,22 @@ def test_forged_key_gets_a_fresh_empty_session_with_a_new_key(store, session_db)
 @pytest.mark.task(1)
 def test_saving_an_unread_session_with_a_forged_key_does_not_adopt_it(store, session_db):
     session = store.SessionStore(FORGED_KEY)
-    session.save()
+    save_or_explain(
+        session,
+        "save() of a session that was never read must load it first (task 1, rule 5, step 1): "
+        "the load finds no row and resets the key, and then save() creates a new one (step 2) "
+        "instead of updating the client's key.",
+    )
     found = rows(session_db)
     assert all(isinstance(key, str) and key for key in found), (
         f"every row needs a real key: after load() reset the key, save() must create a new "
         f"one (task 1, rule 5, step 2): the table holds keys {sorted(found, key=repr)}"
     )
-    assert FORGED_KEY not in found and session.session_key != FORGED_KEY, (
+    assert (
+        FORGED_KEY not in found
+        and type(session.session_key) is str
+        and session.session_key != FORGED_KEY
+    ), (
         f"save() of a session that was never read must load it first (rule 5, step 1): the "
         f"load finds no row and resets the key, so no row is written under a client's key "
         f"(task 1, rules 5 and 6). session_key is {session.session_key!r}; the table holds "
@@ -343,7 +313,7 @@ def test_expired_session_loads_as_a_fresh_empty_session(store, session_db):
     key = saved(store, {"cart": {"apple": 1}})
     set_expire_date(session_db, key, time.time() + 60)
     got = store.SessionStore(key).get("cart")
-    assert got == {"apple": 1}, (
+    assert same(got, {"apple": 1}), (
         f"a row whose expire_date is still in the future must load (task 1, rule 6): "
         f"expected {{'apple': 1}}, got {got!r}"
     )
@@ -355,8 +325,12 @@ def test_expired_session_loads_as_a_fresh_empty_session(store, session_db):
         f"got {got!r}"
     )
     session["n"] = 1
-    session.save()
-    assert session.session_key != key, (
+    save_or_explain(
+        session,
+        "An expired session loads as a fresh one: load() resets the key, so save() creates a "
+        "new one (task 1, rule 6).",
+    )
+    assert type(session.session_key) is str and session.session_key != key, (
         f"an expired session must get a new key when saved again (task 1, rule 6): still {key!r}"
     )
 
@@ -441,7 +415,7 @@ def test_create_draws_another_key_when_the_first_is_taken(store, session_db):
     session = store.SessionStore()
     session._get_new_session_key = lambda: next(drawn)
     session.create()
-    assert session.session_key == fresh, (
+    assert type(session.session_key) is str and session.session_key == fresh, (
         f"create() must draw keys from self._get_new_session_key() until "
         f"save(must_create=True) succeeds; on CreateError it tries the next key (task 1, "
         f"rule 4). The first key drawn was taken; expected the second, {fresh!r}, got "
@@ -489,7 +463,7 @@ def test_two_stores_never_share_data(store, session_db):
     )
     one = dict(store.SessionStore(first.session_key).items())
     two = dict(store.SessionStore(second.session_key).items())
-    assert one == {"owner": "first"} and two == {"owner": "second"}, (
+    assert same(one, {"owner": "first"}) and same(two, {"owner": "second"}), (
         f"each key must load its own data (task 1, rule 2): got {one!r} and {two!r}"
     )
 
@@ -536,4 +510,94 @@ def test_djangos_middleware_on_your_engine_replaces_a_forged_cookie(client, stac
     assert FORGED_KEY not in found, (
         f"no row may be written under a client-chosen key (task 1, rule 6): the table holds "
         f"{sorted(found)}"
+    )
+
+
+@pytest.mark.task(1)
+def test_create_marks_the_session_modified(client, stack, store, session_db):
+    session = store.SessionStore()
+    session.create()
+    assert session.modified is True, (
+        f"create() ends with self.modified = True (task 1, rule 4): modified is "
+        f"{session.modified!r}"
+    )
+    stack(middleware="django", engine="learner")
+    old_key = client.get("/s/set/", {"color": "blue"}).cookies["sessionid"].value
+    response = client.get("/s/cycle/")
+    morsel = response.cookies.get("sessionid")
+    assert morsel is not None and morsel.value and morsel.value != old_key, (
+        f"a view that only calls request.session.cycle_key() must send the new key: "
+        f"cycle_key() calls your create(), and create() sets self.modified = True, so the "
+        f"middleware saves and sets the cookie (task 1, rule 4). Without it the browser keeps "
+        f"the old key, whose row cycle_key() deleted: {set_cookies(response)}"
+    )
+    got = client.get("/s/get/").json()["session"]
+    assert got == {"color": "blue"}, (
+        f"after cycle_key() the data lives on under the new key (task 1, rule 4): expected "
+        f"{{'color': 'blue'}}, got {got!r}"
+    )
+
+
+@pytest.mark.task(1)
+def test_save_of_a_session_deleted_meanwhile_raises_update_error(store, session_db):
+    from django.contrib.sessions.backends.base import UpdateError
+
+    key = saved(store, {"user": "alice"})
+    tab = store.SessionStore(key)
+    seen = tab.get("user")  # this request loads the session...
+    assert same(seen, "alice"), (
+        f"SessionStore(key) must load the saved session (task 1, rule 6): got {seen!r}"
+    )
+    store.SessionStore(key).delete()  # ...another tab logs out (flush() deletes the row)...
+    tab["cart"] = {"apple": 1}  # ...and this request changes the session and saves it
+    try:
+        tab.save()
+    except UpdateError:
+        pass
+    except NotImplementedError:
+        raise  # the grader reports it as "not implemented yet"
+    except Exception as error:  # noqa: BLE001 - the learner's code may raise anything
+        raise AssertionError(
+            f"save() of a session whose row was deleted meanwhile must raise UpdateError (from "
+            f"django.contrib.sessions.backends.base; task 1, rule 5): got "
+            f"{type(error).__name__}: {error}"
+        ) from None
+    else:
+        raise AssertionError(
+            f"save() without must_create only updates the row of its key; when no row was "
+            f"updated (the user logged out in another tab) it raises UpdateError (task 1, "
+            f"rule 5). It returned normally, and the table holds {rows(session_db)!r}"
+        )
+    found = rows(session_db)
+    assert found == {}, (
+        f"save() must never insert a row that was deleted: that brings a logged-out session "
+        f"back to life (task 1, rule 5). The table holds {found!r}"
+    )
+
+
+@pytest.mark.task(1)
+def test_djangos_middleware_on_your_engine_keeps_a_logged_out_session_gone(
+    client, stack, session_db
+):
+    stack(middleware="django", engine="learner")
+    key = client.get("/s/set/", {"user": "alice"}).cookies["sessionid"].value
+    # /s/race/ reads the session, another tab logs out (a full request), then it changes it.
+    response = client.get("/s/race/")
+    found = rows(session_db)
+    assert key not in found, (
+        f"a request that loaded the session before a logout in another tab must not save it "
+        f"back: save() updates only, and raises UpdateError when the row is gone (task 1, "
+        f"rule 5). The logged-out session is back: {found.get(key)!r}"
+    )
+    status = status_of(response)
+    assert status == 400, (
+        f"Django's SessionMiddleware turns your UpdateError into SessionInterrupted, a 400 "
+        f"(task 1, rule 5): got {status}, {set_cookies(response)}"
+    )
+    assert "sessionid" not in response.cookies, (
+        f"an interrupted session sets no cookie (task 1, rule 5): {set_cookies(response)}"
+    )
+    got = client.get("/s/get/").json()["session"]
+    assert got == {}, (
+        f"after the logout in the other tab the session stays empty (task 1, rule 5): got {got!r}"
     )

@@ -5,7 +5,15 @@ import time
 
 import pytest
 from django.utils.http import parse_http_date
-from kata_helpers import EPOCH, Browser, django_row, is_deletion, set_cookies, vary_of
+from kata_helpers import (
+    EPOCH,
+    Browser,
+    django_row,
+    is_deletion,
+    set_cookies,
+    status_of,
+    vary_of,
+)
 
 DEFAULT_AGE = 1209600
 
@@ -209,9 +217,11 @@ def test_flush_deletes_the_cookie_and_saves_nothing(client, on_django_db):
 
 @pytest.mark.task(2)
 @pytest.mark.django_db
-def test_flush_deletes_the_cookie_with_its_path_and_domain(client, on_django_db, settings):
+def test_flush_deletes_the_cookie_with_its_path_domain_and_samesite(client, on_django_db, settings):
     settings.SESSION_COOKIE_PATH = "/s/"
     settings.SESSION_COOKIE_DOMAIN = "shop.example"
+    settings.SESSION_COOKIE_SAMESITE = "None"  # a cross-site cookie: it must also be Secure
+    settings.SESSION_COOKIE_SECURE = True
     response = client.get("/s/set/", {"color": "blue"})
     first_key(response)
     response = client.get("/s/flush/")
@@ -224,6 +234,11 @@ def test_flush_deletes_the_cookie_with_its_path_and_domain(client, on_django_db,
         f"a browser deletes a cookie only when the path and domain match the ones it was set "
         f"with: pass SESSION_COOKIE_PATH and SESSION_COOKIE_DOMAIN to delete_cookie (task 2, "
         f"rule 3): expected path '/s/', domain 'shop.example', got {set_cookies(response)}"
+    )
+    assert morsel["samesite"] == "None", (
+        f"delete the cookie with samesite=SESSION_COOKIE_SAMESITE too (task 2, rule 3): for "
+        f"SameSite=None, delete_cookie then marks the deletion Secure, and a browser accepts "
+        f"it in a cross-site request as well. Expected SameSite=None, got {set_cookies(response)}"
     )
 
 
@@ -406,7 +421,7 @@ def test_server_error_responses_do_not_save_the_session(client, on_django_db):
     from django.contrib.sessions.models import Session
 
     response = client.get("/s/fail/")
-    assert response.status_code == 500, (
+    assert status_of(response) == 500, (
         f"the probe view /s/fail/ must answer 500, got {response.status_code}"
     )
     assert "sessionid" not in response.cookies and Session.objects.count() == 0, (
@@ -419,4 +434,113 @@ def test_server_error_responses_do_not_save_the_session(client, on_django_db):
     assert stored == {"color": "blue"}, (
         f"a 5xx response must not save the changes its view made (task 2, rule 4): the "
         f"session now holds {stored!r}"
+    )
+
+
+@pytest.mark.task(2)
+@pytest.mark.django_db
+def test_vary_cookie_when_the_cookie_is_set_without_reading_the_session(
+    client, on_django_db, settings
+):
+    settings.SESSION_SAVE_EVERY_REQUEST = True
+    key = first_key(client.get("/s/set/", {"color": "blue"}))
+    response = client.get("/s/plain/")  # never touches request.session: not accessed
+    morsel = response.cookies.get("sessionid")
+    assert morsel is not None and morsel.value == key, (
+        f"with SESSION_SAVE_EVERY_REQUEST = True every visit sets the cookie again (task 2, "
+        f"rule 4): {set_cookies(response)}"
+    )
+    assert "cookie" in vary_of(response), (
+        f"a response that sets the session cookie gets 'Vary: Cookie', even when the view never "
+        f"read the session (task 2, rule 6): Vary is {response.get('Vary')!r}"
+    )
+
+
+@pytest.mark.task(2)
+@pytest.mark.django_db
+def test_session_deleted_by_another_tab_is_not_saved_back(client, on_django_db):
+    from django.contrib.sessions.backends.base import UpdateError
+
+    key = first_key(client.get("/s/set/", {"user": "alice"}))
+    try:
+        # /s/race/ reads the session, another tab logs out (a full request), then changes it.
+        response = client.get("/s/race/")
+    except UpdateError:
+        raise AssertionError(
+            "Django's database engine raised UpdateError: the session was deleted (a logout in "
+            "another tab) while this request ran. Your middleware let it through, so the visitor "
+            "gets a 500. Catch UpdateError around request.session.save() and raise "
+            "django.contrib.sessions.exceptions.SessionInterrupted: a 400 (task 2, rule 7)"
+        ) from None
+    status = status_of(response)
+    assert status == 400, (
+        f"when request.session.save() raises UpdateError, raise SessionInterrupted: Django "
+        f"answers 400 (task 2, rule 7). Got {status}, {set_cookies(response)}"
+    )
+    assert "sessionid" not in response.cookies, (
+        f"an interrupted session sets no cookie (task 2, rule 7): {set_cookies(response)}"
+    )
+    assert django_row(key) is None, (
+        f"the logged-out session must stay deleted (task 2, rule 7): its row holds "
+        f"{django_row(key)!r}"
+    )
+    got = client.get("/s/get/").json()["session"]
+    assert got == {}, (
+        f"after the logout in the other tab the session stays empty (task 2, rule 7): got {got!r}"
+    )
+
+
+@pytest.mark.task(2)
+@pytest.mark.django_db
+def test_update_error_becomes_session_interrupted(on_django_db):
+    from django.contrib.sessions.backends.base import UpdateError
+    from django.contrib.sessions.backends.db import SessionStore
+    from django.contrib.sessions.exceptions import SessionInterrupted
+    from django.http import HttpResponse
+    from django.test import RequestFactory
+
+    from grader.loader import load
+
+    alive = SessionStore()
+    alive["user"] = "alice"
+    alive.save()
+    key = alive.session_key
+
+    def view(request):
+        request.session.get("user")  # this request loads the session...
+        SessionStore(key).delete()  # ...another tab logs out...
+        request.session["late"] = "yes"  # ...and this request changes it
+        return HttpResponse("changed")
+
+    middleware = load("session_middleware").SessionMiddleware(view)
+    factory = RequestFactory()
+    factory.cookies["sessionid"] = key
+    try:
+        response = middleware(factory.get("/s/race/"))
+    except SessionInterrupted:
+        pass
+    except UpdateError:
+        raise AssertionError(
+            "your middleware let UpdateError out of process_response: catch it around "
+            "request.session.save() and raise django.contrib.sessions.exceptions."
+            "SessionInterrupted instead (task 2, rule 7)"
+        ) from None
+    except NotImplementedError:
+        raise  # the grader reports it as "not implemented yet"
+    except Exception as error:  # noqa: BLE001 - the learner's code may raise anything
+        raise AssertionError(
+            f"when request.session.save() raises UpdateError, raise SessionInterrupted (from "
+            f"django.contrib.sessions.exceptions; task 2, rule 7): got "
+            f"{type(error).__name__}: {error}"
+        ) from None
+    else:
+        raise AssertionError(
+            f"save() raised UpdateError (the session was deleted while this request ran), and "
+            f"your middleware returned a response ({response.status_code}, "
+            f"{set_cookies(response)}): raise SessionInterrupted instead, so the visitor gets a "
+            f"400 and no cookie (task 2, rule 7)"
+        )
+    assert django_row(key) is None, (
+        f"the logged-out session must stay deleted (task 2, rule 7): its row holds "
+        f"{django_row(key)!r}"
     )

@@ -2,7 +2,7 @@
 database engine, so only the learner's views are under test."""
 
 import pytest
-from kata_helpers import Browser, django_row, is_deletion, set_cookies
+from kata_helpers import Browser, django_row, is_deletion, same, set_cookies, status_of
 
 
 @pytest.fixture
@@ -39,7 +39,7 @@ def log_in(client, username="alice", password="wonderland"):
 @pytest.mark.django_db
 def test_adding_items_fills_the_cart(client, on_django_stack):
     responses = [add(client, item) for item in ("apple", "apple", "pear")]
-    statuses = [response.status_code for response in responses]
+    statuses = [status_of(response) for response in responses]
     assert statuses == [200, 200, 200], (
         f"POST /cart/add/ with an item answers 200 (task 3, rule 1): got {statuses}"
     )
@@ -87,13 +87,13 @@ def test_new_visitor_sees_an_empty_cart(client, on_django_stack):
 @pytest.mark.django_db
 def test_add_to_cart_rejects_bad_requests(client, on_django_stack):
     response = client.get("/cart/add/", {"item": "apple"})
-    assert response.status_code == 405, (
+    assert status_of(response) == 405, (
         f"GET /cart/add/ must answer 405: adding changes state, so it is POST only (task 3, "
         f"rule 1): got {response.status_code}"
     )
     for form in ({}, {"item": ""}, {"item": "   "}):
         response = client.post("/cart/add/", form)
-        assert response.status_code == 400, (
+        assert status_of(response) == 400, (
             f"POST /cart/add/ with form {form} must answer 400 (task 3, rule 1): got "
             f"{response.status_code}"
         )
@@ -109,11 +109,11 @@ def test_add_to_cart_rejects_bad_requests(client, on_django_stack):
 @pytest.mark.django_db
 def test_login_checks_the_password_and_stores_the_user(client, on_django_stack):
     response = client.get("/login/")
-    assert response.status_code == 405, (
+    assert status_of(response) == 405, (
         f"GET /login/ must answer 405 (task 3, rule 4): got {response.status_code}"
     )
     response = log_in(client, "alice", "not-the-password")
-    assert response.status_code == 401, (
+    assert status_of(response) == 401, (
         f"a wrong password must answer 401 (task 3, rule 4): got {response.status_code}"
     )
     got = body_of(response)
@@ -125,12 +125,12 @@ def test_login_checks_the_password_and_stores_the_user(client, on_django_stack):
         f"after a failed login nobody is logged in (task 3, rule 4): user is {got!r}"
     )
     response = log_in(client, "ghost", "")
-    assert response.status_code == 401, (
+    assert status_of(response) == 401, (
         f"an unknown user must answer 401 (task 3, rule 4): got {response.status_code}"
     )
     response = log_in(client, "alice", "wonderland")
     got = body_of(response)
-    assert (response.status_code, got) == (200, {"user": "alice"}), (
+    assert (status_of(response), got) == (200, {"user": "alice"}), (
         f"a right password answers 200 {{'user': 'alice'}} (task 3, rule 4): got "
         f"{response.status_code} {got}"
     )
@@ -174,12 +174,20 @@ def test_login_keeps_the_cart(client, on_django_stack):
     add(client, "apple")
     add(client, "pear")
     old_key = key_of(client)
+    cart = {"apple": 1, "pear": 1}
+    stored = (django_row(old_key) or {}).get("cart")
+    assert same(stored, cart), (
+        f"before the login, the cart saved in the session is {stored!r}, not {cart}: an add was "
+        f"not saved, so the login has no cart to keep. Changing the dict inside the session does "
+        f"not mark it modified: assign the cart back, request.session['cart'] = cart (task 3, "
+        f"rule 2). The login is not the cause"
+    )
     log_in(client)
     got = body_of(client.get("/cart/"))
-    expected = {"user": "alice", "cart": {"apple": 1, "pear": 1}}
+    expected = {"user": "alice", "cart": cart}
     assert got == expected, (
-        f"login keeps the session data under the new key: cycle_key(), not flush() (task 3, "
-        f"rule 4): expected {expected}, got {got}"
+        f"login keeps the session data under the new key: cycle_key() moves it, flush() would "
+        f"throw the cart away (task 3, rule 4): expected {expected}, got {got}"
     )
     assert key_of(client) != old_key, (
         f"login must change the session key (task 3, rule 4): still {old_key!r}"
@@ -193,12 +201,12 @@ def test_logout_flushes_the_session(client, on_django_stack):
     log_in(client)
     key = key_of(client)
     response = client.get("/logout/")
-    assert response.status_code == 405, (
+    assert status_of(response) == 405, (
         f"GET /logout/ must answer 405 (task 3, rule 5): got {response.status_code}"
     )
     response = client.post("/logout/")
     got = body_of(response)
-    assert (response.status_code, got) == (200, {"user": None}), (
+    assert (status_of(response), got) == (200, {"user": None}), (
         f"logout answers 200 {{'user': None}} (task 3, rule 5): got {response.status_code} {got}"
     )
     assert django_row(key) is None, (
@@ -213,4 +221,17 @@ def test_logout_flushes_the_session(client, on_django_stack):
     got = body_of(client.get("/cart/"))
     assert got == {"user": None, "cart": {}}, (
         f"after logout there is no user and no cart (task 3, rule 5): got {got}"
+    )
+
+
+@pytest.mark.task(3)
+@pytest.mark.django_db
+def test_item_names_are_stripped(client, on_django_stack):
+    add(client, "  apple ")
+    response = add(client, "apple  ")
+    got = body_of(response)
+    expected = {"cart": {"apple": 2}}
+    assert (status_of(response), got) == (200, expected), (
+        f"add_to_cart strips the spaces around the item name, so '  apple ' and 'apple  ' are "
+        f"both 'apple' (task 3, rule 1): expected 200 {expected}, got {response.status_code} {got}"
     )

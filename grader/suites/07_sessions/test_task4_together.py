@@ -10,8 +10,10 @@ from kata_helpers import (
     is_deletion,
     row_data,
     rows,
+    same,
     set_cookies,
     set_expire_date,
+    status_of,
 )
 
 
@@ -28,6 +30,16 @@ def key_of(client) -> str:
 
 def cart_of(client) -> dict:
     return client.get("/cart/").json()
+
+
+def expect_saved_cart(session_db, key: str, cart: dict) -> None:
+    """Before the step under test: the adds so far are in the row (else name the real cause)."""
+    stored = row_data(session_db, key).get("cart") if key in rows(session_db) else None
+    assert same(stored, cart), (
+        f"before this step, the cart saved in the session is {stored!r}, not {cart}: an add was "
+        f"not saved. Changing the dict inside the session does not mark it modified: assign the "
+        f"cart back, request.session['cart'] = cart (task 3, rule 2). Fix that first"
+    )
 
 
 @pytest.mark.task(4)
@@ -94,6 +106,7 @@ def test_session_fixation_is_defeated_end_to_end(client, yours, session_db):
     planted = attacker.key()
     victim.cookies["sessionid"] = planted  # the attacker plants their key in the victim's browser
     victim.post("/cart/add/", {"item": "apple"})
+    expect_saved_cart(session_db, planted, {"bait": 1, "apple": 1})
     response = victim.post("/login/", {"username": "alice", "password": "wonderland"})
     new_key = victim.key()
     assert new_key and new_key != planted, (
@@ -140,4 +153,54 @@ def test_forged_cookie_gets_a_fresh_session_and_a_new_key(client, yours, session
     got = cart_of(client)
     assert got == {"user": None, "cart": {}}, (
         f"an expired session gives a fresh, empty session (task 4, rule 5): got {got}"
+    )
+
+
+@pytest.mark.task(4)
+def test_logout_in_another_tab_is_not_undone(client, yours, session_db):
+    from django.contrib.sessions.backends.base import UpdateError
+
+    client.post("/cart/add/", {"item": "apple"})
+    client.post("/login/", {"username": "alice", "password": "wonderland"})
+    client.post("/cart/add/", {"item": "apple"})
+    key = key_of(client)
+    expect_saved_cart(session_db, key, {"apple": 2})
+    try:
+        # /race/cart/add/ runs your add_to_cart; before its response goes out, another tab of
+        # the same browser (same cookie) logs out with your logout_view. Then your middleware
+        # saves the session.
+        response = client.post("/race/cart/add/", {"item": "pear"})
+    except UpdateError:
+        raise AssertionError(
+            "your engine raised UpdateError (right: the session was deleted by the logout in "
+            "the other tab), and your middleware let it through, so the visitor gets a 500. "
+            "Catch it around request.session.save() and raise SessionInterrupted, a 400 "
+            "(task 4, rule 6; task 2, rule 7)"
+        ) from None
+    found = rows(session_db)
+    assert key not in found, (
+        f"the logout in the other tab must win: the request that loaded the session before it "
+        f"must not save it back (task 4, rule 6; task 1, rule 5 and task 2, rule 7 say how). "
+        f"The logged-out session is back: {found.get(key)!r}"
+    )
+    status = status_of(response)
+    cause = (
+        "your engine's save() returned as if it had saved, and the cookie was set: with no row "
+        "to update it raises UpdateError (task 1, rule 5)"
+        if "sessionid" in response.cookies
+        else "no cookie was set, so your middleware caught the UpdateError and answered anyway: "
+        "raise SessionInterrupted (task 2, rule 7)"
+    )
+    assert status == 400, (
+        f"saving a session deleted meanwhile raises UpdateError in your engine, and your "
+        f"middleware turns it into SessionInterrupted, a 400 (task 4, rule 6): got {status}; "
+        f"{cause}"
+    )
+    assert "sessionid" not in response.cookies, (
+        f"an interrupted session sets no cookie (task 4, rule 6): {set_cookies(response)}"
+    )
+    got = cart_of(client)
+    assert got == {"user": None, "cart": {}}, (
+        f"after the logout in the other tab nobody is logged in and the cart is empty (task 4, "
+        f"rule 6): got {got}"
     )

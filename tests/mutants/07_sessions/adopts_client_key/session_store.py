@@ -1,4 +1,4 @@
-"""Wrong: load() of an unknown key returns {} but keeps the client's key, so save() writes a row under a key the client chose (session fixation). Caught by: test_forged_key_gets_a_fresh_empty_session_with_a_new_key, test_djangos_middleware_on_your_engine_replaces_a_forged_cookie."""
+"""Wrong: load() of an unknown key returns {} but keeps the client's key, so save() tries to update a row under a key the client chose instead of creating a fresh session with a new key (session fixation). Caught by: test_forged_key_gets_a_fresh_empty_session_with_a_new_key, test_djangos_middleware_on_your_engine_replaces_a_forged_cookie."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from contextlib import closing, contextmanager
 
 from django.conf import settings
-from django.contrib.sessions.backends.base import CreateError, SessionBase
+from django.contrib.sessions.backends.base import CreateError, SessionBase, UpdateError
 
 # ── Given: the table and a connection helper ──────────────────────────────────────────────
 
@@ -100,12 +100,14 @@ class SessionStore(SessionBase):
                 raise CreateError from None
         else:
             with connect() as db:
-                db.execute(
-                    f"INSERT INTO {TABLE} (session_key, session_data, expire_date) "
-                    "VALUES (?, ?, ?) ON CONFLICT(session_key) DO UPDATE SET "
-                    "session_data = excluded.session_data, expire_date = excluded.expire_date",
-                    (self.session_key, session_data, expire_date),
-                )
+                updated = db.execute(
+                    f"UPDATE {TABLE} SET session_data = ?, expire_date = ? WHERE session_key = ?",
+                    (session_data, expire_date, self.session_key),
+                ).rowcount
+            if updated == 0:
+                # The row was deleted while this request ran (a logout in another tab): an
+                # insert would bring the logged-out session back. The middleware answers 400.
+                raise UpdateError
 
     def delete(self, session_key: str | None = None) -> None:
         if session_key is None:

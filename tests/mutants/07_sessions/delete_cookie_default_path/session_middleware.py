@@ -1,4 +1,4 @@
-"""Wrong: delete_cookie() is called without SESSION_COOKIE_PATH and SESSION_COOKIE_DOMAIN, so with custom settings the browser keeps the cookie. Caught by: test_flush_deletes_the_cookie_with_its_path_and_domain."""
+"""Wrong: delete_cookie() is called without SESSION_COOKIE_PATH and SESSION_COOKIE_DOMAIN, so with custom settings the browser keeps the cookie. Caught by: test_flush_deletes_the_cookie_with_its_path_domain_and_samesite."""
 
 from __future__ import annotations
 
@@ -6,6 +6,8 @@ import time
 from importlib import import_module
 
 from django.conf import settings
+from django.contrib.sessions.backends.base import UpdateError
+from django.contrib.sessions.exceptions import SessionInterrupted
 from django.utils.cache import patch_vary_headers
 from django.utils.deprecation import MiddlewareMixin
 from django.utils.http import http_date
@@ -55,7 +57,15 @@ class SessionMiddleware(MiddlewareMixin):
             else:
                 max_age = session.get_expiry_age()
                 expires = http_date(time.time() + max_age)
-            session.save()
+            try:
+                session.save()
+            except UpdateError:
+                # The row was deleted while this request ran (the user logged out in another
+                # tab). Saving must not bring it back: Django answers 400, no cookie is set.
+                raise SessionInterrupted(
+                    "The request's session was deleted before the request completed. "
+                    "The user may have logged out in a concurrent request, for example."
+                ) from None
             response.set_cookie(
                 cookie_name,
                 session.session_key,

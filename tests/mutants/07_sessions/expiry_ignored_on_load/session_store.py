@@ -9,7 +9,7 @@ from collections.abc import Iterator
 from contextlib import closing, contextmanager
 
 from django.conf import settings
-from django.contrib.sessions.backends.base import CreateError, SessionBase
+from django.contrib.sessions.backends.base import CreateError, SessionBase, UpdateError
 
 # ── Given: the table and a connection helper ──────────────────────────────────────────────
 
@@ -101,12 +101,14 @@ class SessionStore(SessionBase):
                 raise CreateError from None
         else:
             with connect() as db:
-                db.execute(
-                    f"INSERT INTO {TABLE} (session_key, session_data, expire_date) "
-                    "VALUES (?, ?, ?) ON CONFLICT(session_key) DO UPDATE SET "
-                    "session_data = excluded.session_data, expire_date = excluded.expire_date",
-                    (self.session_key, session_data, expire_date),
-                )
+                updated = db.execute(
+                    f"UPDATE {TABLE} SET session_data = ?, expire_date = ? WHERE session_key = ?",
+                    (session_data, expire_date, self.session_key),
+                ).rowcount
+            if updated == 0:
+                # The row was deleted while this request ran (a logout in another tab): an
+                # insert would bring the logged-out session back. The middleware answers 400.
+                raise UpdateError
 
     def delete(self, session_key: str | None = None) -> None:
         if session_key is None:

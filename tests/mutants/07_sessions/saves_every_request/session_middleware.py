@@ -6,6 +6,8 @@ import time
 from importlib import import_module
 
 from django.conf import settings
+from django.contrib.sessions.backends.base import UpdateError
+from django.contrib.sessions.exceptions import SessionInterrupted
 from django.utils.cache import patch_vary_headers
 from django.utils.deprecation import MiddlewareMixin
 from django.utils.http import http_date
@@ -60,7 +62,15 @@ class SessionMiddleware(MiddlewareMixin):
             else:
                 max_age = session.get_expiry_age()
                 expires = http_date(time.time() + max_age)
-            session.save()
+            try:
+                session.save()
+            except UpdateError:
+                # The row was deleted while this request ran (the user logged out in another
+                # tab). Saving must not bring it back: Django answers 400, no cookie is set.
+                raise SessionInterrupted(
+                    "The request's session was deleted before the request completed. "
+                    "The user may have logged out in a concurrent request, for example."
+                ) from None
             response.set_cookie(
                 cookie_name,
                 session.session_key,
