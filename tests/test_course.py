@@ -105,22 +105,6 @@ def test_mutants_belong_to_exercises_of_the_course():
 
 
 # ── Every numbered README rule is checked by a test: the suite's rule table says which ──────
-# Exercises whose suites do not have their rule table yet; every other exercise must have one.
-WITHOUT_RULE_TABLE = {
-    "01_concurrency",
-    "02_garbage_collection",
-    "03_object_pools",
-    "04_compact_dict",
-    "05_request_lifecycle",
-    "06_middleware",
-    "07_sessions",
-    "14_celery_tasks",
-    "15_celery_canvas",
-    "16_celery_beat",
-    "17_django_celery",
-}
-
-
 def readme_rules(readme: str) -> set[str]:
     """The "task.rule" of every top-level numbered item under a `### N.` task of the English part."""
     english = readme.partition("## 中文")[0]
@@ -179,8 +163,6 @@ def test_rule_parsing_reads_task_sections_only():
 
 @pytest.mark.parametrize("exercise", EXERCISES, ids=IDS)
 def test_every_readme_rule_has_tests_in_the_rule_table(exercise):
-    if exercise.folder in WITHOUT_RULE_TABLE:
-        pytest.skip("rule table not written yet")
     readme = (COURSE.exercises_dir / exercise.folder / "README.md").read_text(encoding="utf-8")
     rules = readme_rules(readme)
     table = rule_table(exercise.suite_dir)

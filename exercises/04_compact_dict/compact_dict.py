@@ -73,7 +73,7 @@ class CompactDict(MutableMapping):
         raise NotImplementedError
 
     def __iter__(self) -> Iterator[Any]:
-        """Keys in insertion order; RuntimeError if the size changes meanwhile.  (Tasks 2 and 5)"""
+        """Keys in insertion order; RuntimeError once a key is added or deleted.  (Tasks 2 and 5)"""
         raise NotImplementedError
 
     def __len__(self) -> int:

@@ -94,7 +94,8 @@ class ApiExceptionMiddleware(MiddlewareMixin):
 
     def process_exception(self, request, exception):
         """Under /api/: a JsonResponse ``{"error", "status", "request_id"}`` with the mapped
-        status (404, 403, 400 or 500). Anywhere else: None (Django's own handling)."""
+        status (404, 403, 400 or 500; a subclass maps like its base, e.g. DisallowedHost like
+        SuspiciousOperation). Anywhere else: None (Django's own handling)."""
         raise NotImplementedError
 
 

@@ -100,6 +100,7 @@ class TimingMiddleware:
 
 
 def _status_for(exception: Exception) -> int:
+    # isinstance, not type(): subclasses (Resolver404, DisallowedHost, …) map like their base.
     if isinstance(exception, Http404):
         return 404
     if isinstance(exception, PermissionDenied):

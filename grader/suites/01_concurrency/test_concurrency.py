@@ -45,6 +45,30 @@ Wrong answers this suite rejects:
        test_async_work_runs_as_coroutines_on_the_running_loop
 - pick_executor falls back to a default for an unknown kind
     -> test_unknown_kind_raises_value_error
+- a runner returns something that only claims to be the results (its __eq__ says True to
+  anything): every result is checked for its type before its value
+    -> test_gather_results_keep_input_order, test_gather_empty_returns_empty_list
+
+Rule table (README task.rule → tests):
+    1.1  test_thread_results_keep_input_order, test_thread_results_cover_every_item_of_any_iterable
+    1.2  test_threads_in_flight_reach_max_workers, test_threads_never_exceed_max_workers
+    1.3  test_first_failing_item_in_input_order_is_raised
+    1.4  test_thread_max_workers_below_one_raises_value_error
+    1.5  test_thread_empty_items_return_empty_list
+    2.1  test_process_results_keep_input_order, test_process_work_runs_in_other_processes
+    2.2  test_process_work_runs_in_other_processes
+    2.3  test_unpicklable_function_raises_type_error_before_any_call
+    2.4  test_worker_exception_propagates
+    2.5  test_process_max_workers_below_one_raises_value_error, test_process_empty_items_return_empty_list
+    3.1  test_gather_results_keep_input_order, test_gather_in_flight_reaches_limit, test_gather_never_exceeds_limit
+    3.2  test_gather_in_flight_reaches_limit, test_gather_never_exceeds_limit
+    3.3  test_factories_are_called_only_when_a_slot_is_free
+    3.4  test_first_failure_raises_the_original_error, test_first_failure_cancels_the_others, test_factories_not_started_are_never_called_after_a_failure
+    3.5  test_gather_limit_below_one_raises_value_error, test_gather_empty_returns_empty_list
+    4.1  test_io_work_runs_on_several_threads_of_this_process
+    4.2  test_cpu_work_runs_in_other_processes
+    4.3  test_async_work_runs_as_coroutines_on_the_running_loop
+    4.4  test_unknown_kind_raises_value_error
 """
 
 from __future__ import annotations
@@ -89,6 +113,30 @@ def show(error: BaseException) -> str:
     return f"{type(error).__name__}({str(error)!r})"
 
 
+def same(got, expected) -> bool:
+    """``got == expected``, with the same types all the way down.
+
+    ``==`` alone lets through an object whose ``__eq__`` always answers True: types first.
+    """
+    if got is expected:
+        return True
+    if type(got) is not type(expected):
+        return False
+    if isinstance(expected, list | tuple):
+        return len(got) == len(expected) and all(map(same, got, expected))
+    return got == expected
+
+
+def shown(value) -> str:
+    """A value with its type: a result that only looks right shows what it really is."""
+    return f"{value!r} (type {type(value).__name__})"
+
+
+def ints(got, count: int) -> bool:
+    """A real list of ``count`` real ints (process ids)."""
+    return type(got) is list and len(got) == count and all(type(pid) is int for pid in got)
+
+
 def run_async(make_coroutine):
     """Run ``make_coroutine()`` in a fresh event loop (made inside the call: a learner's
     non-async gather_limited fails here, inside the test's checks, not before them)."""
@@ -118,10 +166,10 @@ def test_thread_results_keep_input_order():
     probe = ReverseFinish(4)  # item 3 finishes first, item 0 last
     got = mod.run_in_threads(probe, range(4), max_workers=4)
     expected = [f"result of {i}" for i in range(4)]
-    assert got == expected, (
+    assert same(got, expected), (
         f"run_in_threads must return a list of results in input order (task 1, rule 1), "
         f"even when later items finish first. Here item 3 finished first and item 0 last. "
-        f"Expected {expected}, got {got!r}."
+        f"Expected {expected}, got {shown(got)}."
     )
 
 
@@ -131,10 +179,10 @@ def test_thread_results_cover_every_item_of_any_iterable():
     words = (f"w{i}" for i in range(20))  # a generator, not a list
     got = mod.run_in_threads(str.upper, words, max_workers=3)
     expected = [f"W{i}" for i in range(20)]
-    assert got == expected, (
+    assert same(got, expected), (
         f"run_in_threads(str.upper, <generator of 20 words>, max_workers=3) must return one "
         f"result per item, in input order, as a list (task 1, rule 1). "
-        f"Expected {expected}, got {got!r}."
+        f"Expected {expected}, got {shown(got)}."
     )
 
 
@@ -152,9 +200,9 @@ def test_threads_in_flight_reach_max_workers(max_workers, count):
         f"one item at a time."
     )
     expected = [("done", i) for i in range(count)]
-    assert got == expected, (
+    assert same(got, expected), (
         f"run_in_threads must return the results in input order (task 1, rule 1): "
-        f"expected {expected}, got {got!r}."
+        f"expected {expected}, got {shown(got)}."
     )
 
 
@@ -170,9 +218,9 @@ def test_threads_never_exceed_max_workers():
         f"thread per item."
     )
     expected = [("done", i) for i in range(8)]
-    assert got == expected, (
+    assert same(got, expected), (
         f"run_in_threads must return the results in input order (task 1, rule 1): "
-        f"expected {expected}, got {got!r}."
+        f"expected {expected}, got {shown(got)}."
     )
 
 
@@ -214,8 +262,8 @@ def test_thread_max_workers_below_one_raises_value_error(max_workers, items):
 def test_thread_empty_items_return_empty_list():
     mod = concurrency()
     got = mod.run_in_threads(str, [], max_workers=2)
-    assert got == [], (
-        f"run_in_threads(str, [], max_workers=2) must return [] (task 1, rule 5), got {got!r}."
+    assert same(got, []), (
+        f"run_in_threads(str, [], max_workers=2) must return [] (task 1, rule 5), got {shown(got)}."
     )
 
 
@@ -227,9 +275,9 @@ def test_process_results_keep_input_order():
     mod = concurrency()
     got = mod.run_in_processes(square, range(12), max_workers=2)
     expected = [x * x for x in range(12)]
-    assert got == expected, (
+    assert same(got, expected), (
         f"run_in_processes(square, range(12), max_workers=2) must return a list of results in "
-        f"input order (task 2, rule 1): expected {expected}, got {got!r}."
+        f"input order (task 2, rule 1): expected {expected}, got {shown(got)}."
     )
 
 
@@ -238,9 +286,9 @@ def test_process_work_runs_in_other_processes():
     mod = concurrency()
     me = os.getpid()
     got = mod.run_in_processes(pid_of, range(8), max_workers=2)
-    assert isinstance(got, list) and len(got) == 8, (
-        f"run_in_processes(pid_of, range(8), max_workers=2) must return a list of 8 results "
-        f"(task 2, rule 1), got {got!r}."
+    assert ints(got, 8), (
+        f"run_in_processes(pid_of, range(8), max_workers=2) must return a list of 8 results, "
+        f"the process ids pid_of returned (task 2, rule 1), got {shown(got)}."
     )
     assert me not in got, (
         f"run_in_processes must run the calls in other processes (task 2, rule 2), but "
@@ -322,8 +370,9 @@ def test_process_max_workers_below_one_raises_value_error(max_workers):
 def test_process_empty_items_return_empty_list():
     mod = concurrency()
     got = mod.run_in_processes(square, [], max_workers=2)
-    assert got == [], (
-        f"run_in_processes(square, [], max_workers=2) must return [] (task 2, rule 5), got {got!r}."
+    assert same(got, []), (
+        f"run_in_processes(square, [], max_workers=2) must return [] (task 2, rule 5), "
+        f"got {shown(got)}."
     )
 
 
@@ -409,10 +458,10 @@ def test_gather_results_keep_input_order(limit):
     factories = probe.factories([yields(6 - i) for i in range(6)])
     got = run_async(lambda: mod.gather_limited(factories, limit))
     expected = [f"result of {i}" for i in range(6)]
-    assert got == expected, (
+    assert same(got, expected), (
         f"gather_limited(<6 factories>, limit={limit}) must return a list of results in input "
         f"order (task 3, rule 1), even when later coroutines finish first. "
-        f"Expected {expected}, got {got!r}."
+        f"Expected {expected}, got {shown(got)}."
     )
 
 
@@ -442,9 +491,9 @@ def test_gather_in_flight_reaches_limit():
         f"rule 2), but the most coroutines in flight together was {probe.peak}. Start up to "
         f"`limit` coroutines as tasks before waiting for any of them."
     )
-    assert got == list(range(7)), (
+    assert same(got, list(range(7))), (
         f"gather_limited must return the results in input order (task 3, rule 1): "
-        f"expected {list(range(7))}, got {got!r}."
+        f"expected {list(range(7))}, got {shown(got)}."
     )
 
 
@@ -459,9 +508,9 @@ def test_gather_never_exceeds_limit():
         f"has no limit: use a Semaphore or `limit` worker tasks."
     )
     expected = [f"result of {i}" for i in range(6)]
-    assert got == expected, (
+    assert same(got, expected), (
         f"gather_limited must return the results in input order (task 3, rule 1): "
-        f"expected {expected}, got {got!r}."
+        f"expected {expected}, got {shown(got)}."
     )
 
 
@@ -548,7 +597,9 @@ def test_factories_not_started_are_never_called_after_a_failure():
 def test_gather_empty_returns_empty_list():
     mod = concurrency()
     got = run_async(lambda: mod.gather_limited([], 3))
-    assert got == [], f"gather_limited([], 3) must return [] (task 3, rule 5), got {got!r}."
+    assert same(got, []), (
+        f"gather_limited([], 3) must return [] (task 3, rule 5), got {shown(got)}."
+    )
 
 
 @pytest.mark.task(3)
@@ -586,9 +637,10 @@ def test_io_work_runs_on_several_threads_of_this_process():
     got = call_runner("io", runner, how, pid_and_thread, range(3), 3)
     if inspect.iscoroutine(got):
         got.close()
-    assert isinstance(got, list) and len(got) == 3, (
+    pairs = type(got) is list and all(type(pair) is tuple and ints(list(pair), 2) for pair in got)
+    assert pairs and len(got) == 3, (
         f"pick_executor('io') must return a runner called as {how}, which returns a list of "
-        f"results; it returned {got!r} (task 4)."
+        f"results, here 3 (pid, thread id) tuples; it returned {shown(got)} (task 4)."
     )
     me = os.getpid()
     assert all(pid == me for pid, _thread in got), (
@@ -613,9 +665,9 @@ def test_cpu_work_runs_in_other_processes():
     got = call_runner("cpu", runner, how, pid_of, range(4), 2)
     if inspect.iscoroutine(got):
         got.close()
-    assert isinstance(got, list) and len(got) == 4, (
+    assert ints(got, 4), (
         f"pick_executor('cpu') must return a runner called as {how}, which returns a list of "
-        f"results; it returned {got!r} (task 4)."
+        f"results, here 4 process ids; it returned {shown(got)} (task 4)."
     )
     me = os.getpid()
     assert me not in got, (
@@ -647,9 +699,9 @@ def test_async_work_runs_as_coroutines_on_the_running_loop():
         return asyncio.get_running_loop(), await pending
 
     loop, got = run_async(main)
-    assert got == [0, 1, 2, 3], (
+    assert same(got, [0, 1, 2, 3]), (
         f"pick_executor('async') must return the runner of task 3: awaiting it on 4 factories "
-        f"should give [0, 1, 2, 3], got {got!r} (task 4)."
+        f"should give [0, 1, 2, 3], got {shown(got)} (task 4)."
     )
     here = threading.get_ident()
     assert seen and all(l is loop and t == here for l, t in seen), (  # noqa: E741

@@ -22,6 +22,10 @@ from dataclasses import dataclass
 ANCHOR: list = []
 # One entry per Finalized.__del__ call.
 FINALIZED: list = []
+# A long-lived WeakSet a build may put its objects in. Each entry is a weak reference with a
+# callback: when its object dies, the callback removes the reference, and reference counting
+# frees it. gc.collect()'s number counts those references too; they are not cycle garbage.
+WATCHERS: weakref.WeakSet = weakref.WeakSet()
 
 
 class Marker:
@@ -119,6 +123,14 @@ def _attached_ring(track):
     ANCHOR.append(chain(2, track))
 
 
+def _watched_ring(track):
+    # Every node of the ring is in the long-lived WeakSet: weakly referenced, still garbage.
+    node = ring(4, track)
+    for _ in range(4):
+        WATCHERS.add(node)
+        node = node.a
+
+
 def _del_ring(track):
     ring(5, track, cls=Finalized)
 
@@ -149,6 +161,7 @@ RING_HOLDING_RING = Case("a ring of 3 holding a ring of 5", 8, _ring_holding_rin
 ACYCLIC = Case("a chain of 10 and a tree of 15, no cycles", 0, _acyclic)
 ATTACHED_RING = Case("a ring of 3 and a chain of 2 attached to a live list", 0, _attached_ring)
 DEL_RING = Case("a ring of 5 objects with __del__", 5, _del_ring)
+WATCHED_RING = Case("a ring of 4 whose members a long-lived WeakSet holds weakly", 4, _watched_ring)
 MIX = Case("acyclic garbage, cycles, a tail and a live ring together", 11, _mix)
 MANY_SELF_LOOPS = Case("6000 separate self-loops", 6000, _many_self_loops)
 

@@ -10,6 +10,7 @@ import gc
 import weakref
 
 import pytest
+from gc_checks import same, shown
 
 ALL_VALUES = (
     {"root"} | {f"n{i}" for i in range(3)} | {f"n{i}{j}" for i in range(3) for j in range(3)}
@@ -50,8 +51,10 @@ def test_add_child_returns_the_child_and_links_both_ways(gcmod):
     assert returned is child, (
         f"add_child(node) must return the node it added (task 1): got {returned!r}"
     )
-    assert child.value == "child", f"Node(value) must keep .value (task 1): got {child.value!r}"
-    assert list(root.children) == [child] and root.children[0] is child, (
+    assert same(child.value, "child"), (
+        f"Node(value) must keep .value (task 1): got {shown(child.value)}"
+    )
+    assert same(list(root.children), [child]) and root.children[0] is child, (
         f"after root.add_child(child), root.children must be [child] (task 1): got {root.children!r}"
     )
     assert root.parent is None, (
@@ -123,8 +126,8 @@ def test_a_surviving_child_does_not_keep_its_parent_alive(gcmod, gc_off):
         "parent included: a child must not keep its parent alive (task 1, rule 4). "
         f"Still alive: {sorted(expected - set(freed))}"
     )
-    assert kept.value == "n12", (
-        f"Node('n12').value must be 'n12' (task 1, rule 1), got {kept.value!r}"
+    assert same(kept.value, "n12"), (
+        f"Node('n12').value must be 'n12' (task 1, rule 1), got {shown(kept.value)}"
     )
     assert kept.parent is None, (
         f"once its parent has been freed, a surviving node's .parent must be None "

@@ -12,6 +12,7 @@ import gc
 
 import gc_graphs
 import pytest
+from gc_checks import shown
 from gc_graphs import Case
 
 
@@ -25,13 +26,19 @@ def expected_for(case: Case) -> int:
     return measured
 
 
+def count(gcmod, build) -> int:
+    """count_cycle_garbage(build), checked to be a real int before any comparison."""
+    got = gcmod.count_cycle_garbage(build)
+    assert type(got) is int, f"count_cycle_garbage must return an int (task 2): got {shown(got)}"
+    return got
+
+
 def check_count(gcmod, case: Case, rule: str) -> None:
     expected = expected_for(case)
     try:
-        got = gcmod.count_cycle_garbage(case.build)
+        got = count(gcmod, case.build)
     finally:
         gc_graphs.ANCHOR.clear()
-    assert type(got) is int, f"count_cycle_garbage must return an int (task 2): got {got!r}"
     assert got == expected, (
         f"count_cycle_garbage(build) for {case.name}: expected {expected}, got {got} "
         f"(task 2, {rule})."
@@ -63,6 +70,18 @@ def test_objects_kept_alive_only_by_a_cycle_count_too(gcmod):
 
 
 @pytest.mark.task(2)
+def test_weak_references_to_the_garbage_are_not_counted(gcmod):
+    check_count(
+        gcmod,
+        gc_graphs.WATCHED_RING,
+        "rule 1: count only what the cycle collector frees. The WeakSet holds a weak reference "
+        "to each object of the ring; when the ring dies, their callbacks remove them and "
+        "reference counting frees them. gc.collect()'s number can count those weak references too: "
+        "ask the collector what it found instead (gc.DEBUG_SAVEALL and gc.garbage)",
+    )
+
+
+@pytest.mark.task(2)
 def test_acyclic_garbage_counts_zero(gcmod):
     check_count(
         gcmod,
@@ -84,7 +103,7 @@ def test_a_cycle_still_reachable_from_a_live_object_is_not_garbage(gcmod):
 def test_objects_with_del_are_collectable_and_finalized_once(gcmod):
     case = gc_graphs.DEL_RING
     expected = expected_for(case)
-    got = gcmod.count_cycle_garbage(case.build)
+    got = count(gcmod, case.build)
     calls = len(gc_graphs.FINALIZED)
     left = gc_graphs.live_instances(gc_graphs.Finalized)
     gc_graphs.FINALIZED.clear()
@@ -118,7 +137,7 @@ def test_garbage_that_existed_before_the_call_is_not_counted(gcmod, gc_off):
     # Garbage made before the call, left in place because automatic collection is off.
     for _ in range(25):
         gc_graphs.ring(2, cls=gc_graphs.Stray)
-    got = gcmod.count_cycle_garbage(gc_graphs.RING_WITH_TAIL.build)
+    got = count(gcmod, gc_graphs.RING_WITH_TAIL.build)
     assert got == expected, (
         f"50 objects of cycle garbage already existed before the call; build then made "
         f"{expected}. Expected {expected}, got {got} (task 2, rule 5: collect the old garbage "
@@ -131,7 +150,7 @@ def test_automatic_collections_during_build_do_not_hide_garbage(gcmod):
     case = gc_graphs.MANY_SELF_LOOPS
     expected = expected_for(case)
     gc.enable()
-    got = gcmod.count_cycle_garbage(case.build)
+    got = count(gcmod, case.build)
     assert got == expected, (
         f"build made {expected} self-loops while automatic collection was on. Expected "
         f"{expected}, got {got} (task 2, rule 5: turn automatic collection off while build "

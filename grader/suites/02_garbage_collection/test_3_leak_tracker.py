@@ -10,10 +10,15 @@ import weakref
 from dataclasses import dataclass
 
 import pytest
+from gc_checks import same
 
 
 class Widget:
     pass
+
+
+class SpecialWidget(Widget):
+    """A subclass: isinstance(obj, Widget) is True for it, type(obj) is Widget is not."""
 
 
 class Gadget:
@@ -47,8 +52,10 @@ def leaks_of(tracker) -> dict:
     return leaks
 
 
-def names(leaks: dict) -> dict:
-    return {getattr(kind, "__name__", kind): count for kind, count in leaks.items()}
+def names(leaks: dict) -> str:
+    """The leaks with type names, and the dict's own type when it is not a plain dict."""
+    named = {getattr(kind, "__name__", kind): count for kind, count in dict.items(leaks)}
+    return str(named) + ("" if type(leaks) is dict else f" (type {type(leaks).__name__})")
 
 
 @pytest.mark.task(3)
@@ -61,7 +68,7 @@ def test_nothing_is_reported_when_everything_was_released(gcmod):
         f"`with LeakTracker(...) as t` must give the tracker itself (task 3, rule 1): got {entered!r}"
     )
     leaks = leaks_of(tracker)
-    assert leaks == {}, (
+    assert same(leaks, {}), (
         f"every object made in the block was released, so .leaks must be {{}} (task 3, rule 2): "
         f"got {names(leaks)}. Does the tracker keep references to the objects it watches?"
     )
@@ -77,11 +84,33 @@ def test_survivors_are_counted_exactly_by_type(gcmod):
         temporary = [Widget() for _ in range(5)]
         del temporary
     leaks = leaks_of(tracker)
-    assert leaks == {Widget: 3, Gadget: 2}, (
+    assert same(leaks, {Widget: 3, Gadget: 2}), (
         f"3 Widgets and 2 Gadgets made in the block are still alive (5 other Widgets were "
         f"released, Untracked is not tracked): expected {{Widget: 3, Gadget: 2}}, got "
         f"{names(leaks)} (task 3, rules 1-2)"
     )
+
+
+@pytest.mark.task(3)
+def test_an_object_counts_for_its_exact_type_only(gcmod):
+    kept = []
+    with gcmod.LeakTracker(Widget) as widgets_only:
+        kept += [Widget(), SpecialWidget(), SpecialWidget()]
+    with gcmod.LeakTracker(Widget, SpecialWidget) as both:
+        kept += [Widget(), SpecialWidget(), SpecialWidget()]
+    leaks = leaks_of(widgets_only)
+    assert same(leaks, {Widget: 1}), (
+        f"the block kept 1 Widget and 2 SpecialWidgets (a subclass of Widget); LeakTracker(Widget) "
+        f"must report {{Widget: 1}}, got {names(leaks)} (task 3, rule 2: an object counts for a "
+        f"type when `type(obj) is` that type, not when isinstance(obj, type) is true)"
+    )
+    leaks = leaks_of(both)
+    assert same(leaks, {Widget: 1, SpecialWidget: 2}), (
+        f"the block kept 1 Widget and 2 SpecialWidgets; LeakTracker(Widget, SpecialWidget) must "
+        f"report {{Widget: 1, SpecialWidget: 2}}: each object counts once, for its own type. "
+        f"Got {names(leaks)} (task 3, rule 2: `type(obj) is` the type, not isinstance)"
+    )
+    assert len(kept) == 6
 
 
 @pytest.mark.task(3)
@@ -90,7 +119,7 @@ def test_objects_created_before_the_block_are_never_reported(gcmod):
     with gcmod.LeakTracker(Widget) as tracker:
         newer = Widget()
     leaks = leaks_of(tracker)
-    assert leaks == {Widget: 1}, (
+    assert same(leaks, {Widget: 1}), (
         f"4 Widgets existed before the block and 1 was made inside it; all are alive. Only the "
         f"new one is a leak: expected {{Widget: 1}}, got {names(leaks)} (task 3, rule 3: "
         f"remember what existed when the block started)"
@@ -107,7 +136,7 @@ def test_cycles_released_in_the_block_are_not_leaks(gcmod, gc_off):
             widget.me = widget
         del widget, gadget
     leaks = leaks_of(tracker)
-    assert leaks == {}, (
+    assert same(leaks, {}), (
         f"the block made 10 Widget<->Gadget cycles and released them: they are garbage, not "
         f"leaks. Expected {{}}, got {names(leaks)} (task 3, rule 4: run gc.collect() at exit, "
         f"before you hold any list of candidate objects, and do not rely on automatic "
@@ -121,7 +150,7 @@ def test_the_tracker_itself_keeps_nothing_alive(gcmod):
     with gcmod.LeakTracker(Widget) as tracker:
         kept.append(Widget())
     leaks = leaks_of(tracker)
-    assert leaks == {Widget: 1}, f"expected {{Widget: 1}}, got {names(leaks)} (task 3, rule 2)"
+    assert same(leaks, {Widget: 1}), f"expected {{Widget: 1}}, got {names(leaks)} (task 3, rule 2)"
     freed = []
     weakref.finalize(kept[0], freed.append, "widget")
     kept.clear()
@@ -144,7 +173,7 @@ def test_a_new_object_at_a_reused_address_is_still_reported(gcmod):
         newer = [Widget() for _ in range(200)]
     reused = sum(id(widget) in old_ids for widget in newer)
     leaks = leaks_of(tracker)
-    assert leaks == {Widget: 200}, (
+    assert same(leaks, {Widget: 200}), (
         f"200 Widgets made before the block died inside it; 200 new ones were made and kept "
         f"({reused} of them got the address, so the id(), of a dead old one). Expected "
         f"{{Widget: 200}}, got {names(leaks)} (task 3, rule 3: an id alone does not prove an "
@@ -167,7 +196,7 @@ def test_unhashable_instances_can_be_tracked(gcmod):
             f"by id() instead (task 3, rule 6)."
         )
     leaks = leaks_of(tracker)
-    assert leaks == {Point: 2}, (
+    assert same(leaks, {Point: 2}), (
         f"2 Points made in the block are alive (one is == to an older Point, but it is a "
         f"different object). Expected {{Point: 2}}, got {names(leaks)} (task 3, rule 6: compare "
         f"objects with `is`, not ==)"
@@ -193,7 +222,7 @@ def test_an_exception_in_the_block_propagates_and_leaks_are_still_counted(gcmod)
             "value so it propagates (task 3, rule 8)"
         )
     leaks = leaks_of(tracker)
-    assert leaks == {Widget: 1}, (
+    assert same(leaks, {Widget: 1}), (
         f"when the block raises, .leaks must still be computed: expected {{Widget: 1}}, got "
         f"{names(leaks)} (task 3, rule 8)"
     )
@@ -201,7 +230,7 @@ def test_an_exception_in_the_block_propagates_and_leaks_are_still_counted(gcmod)
 
 @pytest.mark.task(3)
 def test_types_that_cannot_be_weakly_referenced_are_refused(gcmod):
-    for kind in (list, dict, Slotted):
+    for kind in (list, dict, int, Slotted):
         try:
             gcmod.LeakTracker(kind)
         except TypeError:

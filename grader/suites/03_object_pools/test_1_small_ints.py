@@ -1,6 +1,7 @@
 """Task 1: shares_identity(n) predicts the small-int cache. See conftest.py for the wrong answers."""
 
 import pytest
+from pool_checks import same, shown
 
 
 def made_twice_share_identity(n: int) -> bool:
@@ -13,20 +14,19 @@ def made_twice_share_identity(n: int) -> bool:
 
 
 def mismatches(shares_identity, numbers):
-    return [
-        (n, shares_identity(n), made_twice_share_identity(n))
-        for n in numbers
-        if shares_identity(n) != made_twice_share_identity(n)
-    ]
+    """(n, answer, truth) wherever the answer is not the very bool the interpreter gives."""
+    answers = ((n, shares_identity(n), made_twice_share_identity(n)) for n in numbers)
+    return [(n, got, truth) for n, got, truth in answers if not same(got, truth)]
 
 
 def describe(wrong):
-    shown = ", ".join(
-        f"shares_identity({n}) -> {got!r} but the interpreter says {truth!r}"
+    text = ", ".join(
+        f"shares_identity({n}) -> {repr(got) if type(got) is bool else shown(got)} but the "
+        f"interpreter says {truth!r}"
         for n, got, truth in wrong[:5]
     )
     more = f" (and {len(wrong) - 5} more)" if len(wrong) > 5 else ""
-    return shown + more
+    return text + more
 
 
 @pytest.mark.task(1)
@@ -52,9 +52,10 @@ def test_agrees_with_the_interpreter_for_big_ints(pools):
 def test_cache_edges_are_minus_5_and_256(pools):
     edges = {-6: False, -5: True, 0: True, 256: True, 257: False}
     got = {n: pools.shares_identity(n) for n in edges}
-    assert got == edges, (
-        "The small-int cache holds exactly -5..256: -5 and 256 are inside, -6 and 257 outside "
-        f"(task 1, rule 2): expected {edges}, got {got}."
+    assert same(got, edges), (
+        "The small-int cache holds exactly -5..256: -5 and 256 are inside, -6 and 257 outside, "
+        f"and each answer is a bool (task 1, rules 2-3): expected {edges}, "
+        f"got {{{', '.join(f'{n}: {shown(v)}' for n, v in got.items())}}}."
     )
 
 

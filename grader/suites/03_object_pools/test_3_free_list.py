@@ -6,6 +6,7 @@ See conftest.py for the wrong answers this suite rejects.
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pool_checks import same
 
 
 class Thing:
@@ -124,7 +125,7 @@ def test_double_release_raises_and_the_object_is_handed_out_once(pools):
 def test_equal_but_distinct_objects_can_both_be_released(pools):
     free = pools.FreeList(list, maxsize=4)
     a, b = free.acquire(), free.acquire()
-    assert a == b and a is not b, (
+    assert same(a, []) and same(b, []) and a is not b, (
         "factory=list must give two equal, distinct empty lists (task 3, rule 1)."
     )
     free.release(a)

@@ -8,6 +8,7 @@ import functools
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from pool_checks import same, shown
 
 
 class Recorder:
@@ -54,11 +55,11 @@ def test_cache_info_counts_hits_and_misses(pools):
         f(x)
     info = f.cache_info()
     expected = {"hits": 3, "misses": 3, "maxsize": 3, "currsize": 3}
-    assert info_fields(info) == expected, (
+    assert same(info_fields(info), expected), (
         "cache_info() must report hits, misses, maxsize and currsize (task 4, rule 2): after "
         f"f(1), f(2), f(1), f(1), f(3), f(2) with maxsize=3, expected {expected}, got {info!r}."
     )
-    assert tuple(info) == (3, 3, 3, 3), (
+    assert same(tuple(info), (3, 3, 3, 3)), (
         f"cache_info() must be a namedtuple in the order (hits, misses, maxsize, currsize) "
         f"(task 4, rule 2), got {info!r}."
     )
@@ -95,7 +96,7 @@ def test_cache_clear_empties_the_cache_and_resets_the_counts(pools):
     f(1)
     f.cache_clear()
     info = f.cache_info()
-    assert info_fields(info) == {"hits": 0, "misses": 0, "maxsize": 4, "currsize": 0}, (
+    assert same(info_fields(info), {"hits": 0, "misses": 0, "maxsize": 4, "currsize": 0}), (
         f"cache_clear() must empty the cache and reset hits and misses to 0 (task 4, rule 4), "
         f"then cache_info() is {info!r}."
     )
@@ -157,7 +158,7 @@ def test_unhashable_arguments_raise_type_error_without_calling_the_function(pool
         f"The function must not run when the arguments are unhashable (task 4, rule 6): it ran for {call}."
     )
     info = info_fields(f.cache_info())
-    assert info["hits"] == 0 and info["misses"] == 0 and info["currsize"] == 0, (
+    assert same((info["hits"], info["misses"], info["currsize"]), (0, 0, 0)), (
         f"A call rejected for unhashable arguments counts as neither hit nor miss (task 4, rule 6): {info}."
     )
 
@@ -171,7 +172,7 @@ def test_maxsize_none_is_unbounded(pools):
         f(x)
     info = f.cache_info()
     expected = {"hits": 300, "misses": 300, "maxsize": None, "currsize": 300}
-    assert info_fields(info) == expected, (
+    assert same(info_fields(info), expected), (
         f"maxsize=None means no limit (task 4, rule 7): after calling f(0..299) twice, expected "
         f"{expected}, got {info!r}."
     )
@@ -184,7 +185,7 @@ def test_maxsize_zero_caches_nothing(pools):
         f(1)
     info = f.cache_info()
     expected = {"hits": 0, "misses": 3, "maxsize": 0, "currsize": 0}
-    assert len(recorder.calls) == 3 and info_fields(info) == expected, (
+    assert len(recorder.calls) == 3 and same(info_fields(info), expected), (
         f"maxsize=0 caches nothing: every call runs the function and counts as a miss (task 4, "
         f"rule 7). After f(1) three times: ran {len(recorder.calls)} times, cache_info() {info!r}, "
         f"expected 3 runs and {expected}."
@@ -209,12 +210,13 @@ def test_bare_decorator_uses_the_default_maxsize_of_128(pools):
             "lru_cache receives the function itself as its first argument; check callable(maxsize). "
             f"It raised {type(error).__name__}: {error}"
         ) from None
-    assert results == (9, 9, 8), (
-        f"@lru_cache and @lru_cache() must still compute the function (task 4, rule 8): got {results}."
+    assert same(results, (9, 9, 8)), (
+        f"@lru_cache and @lru_cache() must still compute the function (task 4, rule 8): got "
+        f"({', '.join(map(shown, results))})."
     )
     for name, func, hits in (("@lru_cache", square, 1), ("@lru_cache()", cube, 0)):
         info = info_fields(func.cache_info())
-        assert info["maxsize"] == 128 and info["hits"] == hits, (
+        assert same((info["maxsize"], info["hits"]), (128, hits)), (
             f"{name} must cache with maxsize=128 (task 4, rule 8): cache_info() gave {info}."
         )
 
@@ -227,7 +229,7 @@ def test_wrapper_keeps_the_function_metadata(pools):
 
     wrapped = pools.lru_cache(maxsize=2)(area)
     got = (wrapped.__name__, wrapped.__doc__, getattr(wrapped, "__wrapped__", None))
-    assert got == ("area", "Multiply two numbers.", area), (
+    assert same(got, ("area", "Multiply two numbers.", area)), (
         "The cached function must keep __name__ and __doc__ and expose the original as "
         f"__wrapped__, as functools.wraps does (task 4, rule 8): got {got}."
     )
@@ -250,12 +252,12 @@ def test_exceptions_propagate_and_are_not_cached(pools):
             "An exception from the function must propagate to the caller (task 4, rule 9)."
         )
     got = flaky(5)
-    assert got == 5 and attempts == [5, 5], (
+    assert same(got, 5) and attempts == [5, 5], (
         f"A call that raised must not be cached: calling again must run the function again "
-        f"(task 4, rule 9). Got {got!r}, function ran {len(attempts)} times, expected 2."
+        f"(task 4, rule 9). Got {shown(got)}, function ran {len(attempts)} times, expected 2."
     )
     info = info_fields(flaky.cache_info())
-    assert info["misses"] == 2 and info["currsize"] == 1, (
+    assert same((info["misses"], info["currsize"]), (2, 1)), (
         f"The failed call counts as a miss but stores nothing (task 4, rule 9): cache_info() {info}, "
         "expected misses=2, currsize=1."
     )
@@ -268,11 +270,11 @@ def test_a_recursive_function_can_call_its_cached_self(pools):
         return n if n < 2 else fib(n - 1) + fib(n - 2)
 
     got = fib(90)
-    assert got == 2880067194370816120, (
-        f"fib(90) must be 2880067194370816120, got {got} (task 4, rule 9)."
+    assert same(got, 2880067194370816120), (
+        f"fib(90) must be 2880067194370816120, got {shown(got)} (task 4, rule 9)."
     )
     info = info_fields(fib.cache_info())
-    assert info["misses"] == 91 and info["hits"] == 88, (
+    assert same((info["misses"], info["hits"]), (91, 88)), (
         f"Cached fib(90) computes each fib(k) once (task 4, rules 1 and 2): expected misses=91, "
         f"hits=88, got {info}."
     )
@@ -288,8 +290,8 @@ def test_each_decorated_function_has_its_own_cache(pools):
         "Each decorated function has its own cache (task 4, rule 1): g(1) returned f's cached "
         "result instead of running g."
     )
-    assert (
-        info_fields(f.cache_info())["misses"] == 1 and info_fields(g.cache_info())["misses"] == 1
+    assert same(
+        (info_fields(f.cache_info())["misses"], info_fields(g.cache_info())["misses"]), (1, 1)
     ), (
         f"Each function has its own counts (task 4, rule 2): f {info_fields(f.cache_info())}, "
         f"g {info_fields(g.cache_info())}."
@@ -326,13 +328,14 @@ def test_matches_functools_on_random_call_sequences(maxsize, ops):
             args, kwargs = (a,), ({} if b is None else {"b": b})
             done.append(f"f({a})" if b is None else f"f({a}, b={b})")
             got, expected = mine(*args, **kwargs), theirs(*args, **kwargs)
-            assert got == expected, (
+            assert same(got, expected), (
                 f"With maxsize={maxsize}, after {', '.join(done)}: the call ran the function when it "
                 f"should have hit the cache, or hit when it should have run (task 4, rules 1 and 3; "
-                f"functools.lru_cache gives result #{expected[2]}, yours #{got[2]})."
+                f"functools.lru_cache gives result #{expected[2]}, yours "
+                f"{f'#{got[2]}' if type(got) is tuple and len(got) == 3 else shown(got)})."
             )
         got_info, expected_info = info_fields(mine.cache_info()), info_fields(theirs.cache_info())
-        assert got_info == expected_info, (
+        assert same(got_info, expected_info), (
             f"With maxsize={maxsize}, after {', '.join(done)}: cache_info() must be {expected_info} "
             f"like functools.lru_cache, got {got_info} (task 4, rules 2-4)."
         )

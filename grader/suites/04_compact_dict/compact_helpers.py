@@ -92,6 +92,27 @@ class SelfEqForbidden(Collide):
     __hash__ = Collide.__hash__
 
 
+def same(got: object, expected: object) -> bool:
+    """``got == expected``, with the same types all the way down.
+
+    ``==`` alone lets through an object whose ``__eq__`` always answers True, so the types are
+    compared first. Identity counts as equal, as it does inside a list (a NaN key is found).
+    Keys made with ``T(...)`` are ``Text``, not ``str``: expected values use ``T`` too.
+    """
+    if got is expected:
+        return True
+    if type(got) is not type(expected):
+        return False
+    if isinstance(expected, list | tuple):
+        return len(got) == len(expected) and all(map(same, got, expected))
+    return got == expected
+
+
+def shown(value: object) -> str:
+    """A value with its type: an answer that only looks right shows what it really is."""
+    return f"{value!r} (type {type(value).__name__})"
+
+
 def slot_sequence(hash_value: int, size: int, count: int) -> list[int]:
     """The reference probe recurrence (README task 1)."""
     mask = size - 1
@@ -124,13 +145,14 @@ ENDLESS_LOOP_MESSAGE = (
 
 def check_invariants(d, context):
     size, usable = d.table_size, d.usable
-    assert isinstance(size, int) and size >= 8 and size & (size - 1) == 0, (
-        f"table_size must be a power of two, at least 8 (task 3, rule 6); {context} it is {size!r}"
+    assert type(size) is int and size >= 8 and size & (size - 1) == 0, (
+        f"table_size must be a power of two, at least 8 (task 3, rule 6); {context} it is "
+        f"{shown(size)}"
     )
-    assert usable == size * 2 // 3, (
+    assert same(usable, size * 2 // 3), (
         f"usable must be table_size * 2 // 3 — a table is rebuilt when it is 2/3 full, so a "
         f"probe always meets an EMPTY slot (task 3, rule 2); {context} table_size is {size} "
-        f"and usable is {usable!r}, expected {size * 2 // 3}"
+        f"and usable is {shown(usable)}, expected {size * 2 // 3}"
     )
     assert len(d) <= usable, (
         f"len(d) <= d.usable must always hold (task 3, rule 6); {context} len is {len(d)}, "

@@ -5,7 +5,7 @@ Kept out of the test module so its failure messages are exactly what is written 
 
 from __future__ import annotations
 
-from compact_helpers import Collide, FixedNaN, T, check_invariants
+from compact_helpers import Collide, FixedNaN, T, check_invariants, same
 from hypothesis import strategies as st
 
 # Keys with run-independent hashes: ints, equal keys (1, 1.0, True), strings, a NaN,
@@ -102,11 +102,17 @@ def check_against_dict(d, operations):
     for operation in operations:
         done.append(describe(*operation))
         got, expected = apply(d, operation), apply(ref, operation)
-        if got != expected:
+        if not same(got, expected):
+            types = ""
+            if repr(got) == repr(expected):  # equal-looking values of another type
+                types = (
+                    f"\nthe same repr, but type {type(got[1]).__name__} where dict gives type "
+                    f"{type(expected[1]).__name__}"
+                )
             raise AssertionError(
                 f"CompactDict must behave like dict (task 5, rule 8). After: {history(done)}\n"
                 f"the last step gave {got!r}, dict gave {expected!r} "
-                f"(('raised', name) means that exception was raised)"
+                f"(('raised', name) means that exception was raised){types}"
             )
         pairs, expected_pairs = snapshot(d, done), list(ref.items())
         if pairs != expected_pairs:
@@ -122,8 +128,15 @@ def check_against_dict(d, operations):
                 f"original (task 2, rule 5). After: {history(done)}\nkey types expected "
                 f"{expected_types}, got {key_types}"
             )
+        if not same(pairs, expected_pairs):
+            raise AssertionError(
+                f"the keys and values read back must be the very objects dict holds, of the same "
+                f"types (task 2, rules 2 and 5; task 5, rule 8). After: {history(done)}\n"
+                f"expected types {[(type(k).__name__, type(v).__name__) for k, v in expected_pairs]}"
+                f"\ngot types      {[(type(k).__name__, type(v).__name__) for k, v in pairs]}"
+            )
         check_invariants(d, f"after: {history(done)},")
-    if not (d == ref and ref == d):
+    if not ((d == ref) is True and (ref == d) is True):
         raise AssertionError(
             f"CompactDict and dict must compare equal (task 5, rule 3) after: {history(done)}"
         )

@@ -3,7 +3,7 @@
 from itertools import islice
 
 import pytest
-from compact_helpers import slot_sequence
+from compact_helpers import same, shown, slot_sequence
 
 SIZES = [1, 2, 8, 16, 64, 1024, 2**20]
 HASHES = [
@@ -34,11 +34,12 @@ def test_probe_sequence_follows_the_cpython_recurrence(cd):
         for hash_value in HASHES + [hash((1, 2, 3))]:
             expected = slot_sequence(hash_value, size, COUNT)
             got = first(cd.probe_sequence(hash_value, size), COUNT)
-            assert got == expected, (
+            assert same(got, expected), (
                 f"probe_sequence({hash_value}, {size}) must follow the recurrence "
                 f"perturb >>= 5; i = (5*i + 1 + perturb) & mask, shifting perturb BEFORE "
                 f"computing the next slot (task 1, rules 3-4).\n"
                 f"expected the first {COUNT} slots {expected}\ngot {got}"
+                + ("" if got != expected else ": equal values, but not all of them are ints")
             )
 
 
@@ -48,7 +49,7 @@ def test_probe_sequence_treats_negative_hashes_as_unsigned(cd):
         for hash_value in NEGATIVE_HASHES:
             expected = slot_sequence(hash_value, size, COUNT)
             got = first(cd.probe_sequence(hash_value, size), COUNT)
-            assert got == expected, (
+            assert same(got, expected), (
                 f"probe_sequence({hash_value}, {size}): a negative hash must be taken as an "
                 f"unsigned 64-bit number, perturb = hash_value & (2**64 - 1), like CPython's "
                 f"size_t cast (task 1, rule 2). Python's >> on a negative int keeps it negative.\n"
@@ -64,9 +65,9 @@ def test_probe_sequence_reaches_every_slot(cd):
             limit = size + 64
             seen = set()
             for slot in islice(cd.probe_sequence(hash_value, size), limit):
-                assert isinstance(slot, int) and 0 <= slot < size, (
+                assert type(slot) is int and 0 <= slot < size, (
                     f"probe_sequence({hash_value}, {size}) must yield slot numbers in "
-                    f"range(0, {size}) (task 1, rule 3); got {slot!r}"
+                    f"range(0, {size}) (task 1, rule 3); got {shown(slot)}"
                 )
                 seen.add(slot)
             missing = sorted(set(range(size)) - seen)

@@ -10,6 +10,8 @@ from compact_helpers import (
     SelfEqForbidden,
     T,
     hash_table_holding,
+    same,
+    shown,
 )
 
 
@@ -27,7 +29,7 @@ def test_compact_dict_is_a_mutable_mapping_but_not_a_dict(cd):
     assert not isinstance(d, dict), (
         "CompactDict must not subclass dict: the point is to build the table yourself (task 2, rule 1)"
     )
-    assert len(d) == 0 and list(d) == [], (
+    assert len(d) == 0 and same(list(d), []), (
         f"a new CompactDict must be empty (task 2): len {len(d)}, keys {list(d)}"
     )
 
@@ -54,9 +56,9 @@ def test_stored_values_are_found_again(cd):
         )
     for key, value in pairs:
         got = d[key]
-        assert got == value, (
+        assert same(got, value), (
             f"d[{key!r}] must return the value stored under it (task 2, rule 2): "
-            f"expected {value!r}, got {got!r}"
+            f"expected {value!r}, got {shown(got)}"
         )
 
 
@@ -67,7 +69,7 @@ def test_missing_key_raises_key_error_naming_the_key(cd):
     for missing in [T("absent"), 12345, -2, (1, 2)]:
         with pytest.raises(KeyError) as caught:
             d[missing]
-        assert caught.value.args == (missing,), (
+        assert same(caught.value.args, (missing,)), (
             f"d[{missing!r}] on a missing key must raise KeyError({missing!r}), like dict "
             f"(task 2, rule 4); the KeyError had args {caught.value.args!r}"
         )
@@ -79,7 +81,7 @@ def test_keys_iterate_in_insertion_order(cd):
     d = cd.CompactDict()
     for value, key in enumerate(keys):
         d[key] = value
-    assert list(d) == keys, (
+    assert same(list(d), keys), (
         f"iterating a CompactDict must give the keys in insertion order (task 2, rule 6): "
         f"expected {keys}, got {list(d)}"
     )
@@ -91,7 +93,7 @@ def test_updating_a_value_keeps_its_position(cd):
     for key in [T("a"), T("b"), T("c")]:
         d[key] = 0
     d[T("a")] = 100
-    assert items_of(d) == [("a", 100), ("b", 0), ("c", 0)], (
+    assert same(items_of(d), [(T("a"), 100), (T("b"), 0), (T("c"), 0)]), (
         f"assigning to an existing key replaces only its value and keeps its place "
         f"(task 2, rule 5): expected [('a', 100), ('b', 0), ('c', 0)], got {items_of(d)}"
     )
@@ -113,7 +115,7 @@ def test_equal_keys_keep_the_original_key_object(cd):
         f"after d[1] = …; d[1.0] = …; d[True] = …, the key must still be the original int 1, "
         f"like dict; only the value is replaced (task 2, rule 5). The key is now {keys[0]!r}"
     )
-    assert d[1] == "bool", f"the value must be the last one assigned, 'bool'; got {d[1]!r}"
+    assert same(d[1], "bool"), f"the value must be the last one assigned, 'bool'; got {shown(d[1])}"
 
 
 @pytest.mark.task(2)
@@ -122,14 +124,14 @@ def test_keys_with_the_same_hash_are_all_kept(cd):
     d = cd.CompactDict()
     for value, key in enumerate(keys):
         d[key] = value
-    assert len(d) == 4 and list(d) == keys, (
+    assert len(d) == 4 and same(list(d), keys), (
         f"four different keys with the same hash are four keys (task 2, rule 7): "
         f"expected {keys}, got {list(d)}"
     )
     for value, key in enumerate(keys):
         twin = Collide(key.name, 42)  # an equal key that is a different object
         got = d[twin]
-        assert got == value, (
+        assert same(got, value), (
             f"d[{twin!r}] must find the equal key stored earlier, even though three other keys "
             f"share its hash (task 2, rule 7): expected {value}, got {got!r}"
         )
@@ -146,7 +148,7 @@ def test_keys_sharing_a_first_slot_are_all_found(cd):
         d[key] = value
         for earlier_value, earlier in enumerate(keys[: value + 1]):
             got = d.get(earlier, "<missing>")
-            assert got == earlier_value, (
+            assert same(got, earlier_value), (
                 f"{earlier!r} must be found after inserting {key!r}: their first probe slots "
                 f"collide, so one of them must follow probe_sequence to a free slot "
                 f"(task 2, rules 2 and 7). expected {earlier_value}, got {got!r}"
@@ -158,7 +160,7 @@ def test_nan_key_is_found_again_by_identity(cd):
     nan = FixedNaN("nan")  # a real float NaN, with a hash that is the same in every run
     d = cd.CompactDict()
     d[nan] = "not a number"
-    assert nan in d and d[nan] == "not a number", (
+    assert nan in d and same(d[nan], "not a number"), (
         "a NaN key must be found again with the same object: nan != nan, so check identity "
         "(`stored_key is key`) before == (task 2, rule 3)"
     )
@@ -180,9 +182,9 @@ def test_same_object_is_found_without_calling_eq(cd):
     for value, key in enumerate(keys):
         d[key] = value
     for value, key in enumerate(keys):
-        assert d[key] == value, f"d[{key!r}] must be {value} (task 2, rule 3)"
+        assert same(d[key], value), f"d[{key!r}] must be {value} (task 2, rule 3)"
         d[key] = value + 10
-    assert [d[key] for key in keys] == [10, 11, 12], (
+    assert same([d[key] for key in keys], [10, 11, 12]), (
         f"re-assigning the same key objects must update their values (task 2, rule 5): "
         f"got {[d[key] for key in keys]}"
     )
@@ -211,15 +213,15 @@ def test_eq_is_called_only_for_keys_with_the_same_hash(cd):
 def test_constructor_accepts_what_dict_accepts(cd):
     cases = [
         ((), {}, []),
-        (({T("a"): 1, T("b"): 2},), {}, [("a", 1), ("b", 2)]),
-        (([(T("x"), 1), (T("y"), 2), (T("x"), 3)],), {}, [("x", 3), ("y", 2)]),
+        (({T("a"): 1, T("b"): 2},), {}, [(T("a"), 1), (T("b"), 2)]),
+        (([(T("x"), 1), (T("y"), 2), (T("x"), 3)],), {}, [(T("x"), 3), (T("y"), 2)]),
         (([(7, 1)],), {"q": 2}, [(7, 1), ("q", 2)]),
         ((), {"only": "keywords"}, [("only", "keywords")]),
     ]
     for args, kwargs, expected in cases:
         d = cd.CompactDict(*args, **kwargs)
         shown = ", ".join([*map(repr, args), *(f"{k}={v!r}" for k, v in kwargs.items())])
-        assert items_of(d) == expected, (
+        assert same(items_of(d), expected), (
             f"CompactDict({shown}) must hold the same pairs, in the same order, as "
             f"dict({shown}) (task 2, rule 8): expected {expected}, got {items_of(d)}"
         )

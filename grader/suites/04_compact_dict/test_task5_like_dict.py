@@ -2,7 +2,7 @@
 
 import compact_model
 import pytest
-from compact_helpers import ENDLESS_LOOP_MESSAGE, LineCounter, T, line_budget, traced
+from compact_helpers import ENDLESS_LOOP_MESSAGE, LineCounter, T, line_budget, same, shown, traced
 from hypothesis import HealthCheck, Phase, given, settings
 
 
@@ -72,6 +72,43 @@ def test_deleting_a_key_during_iteration_raises_runtime_error(cd):
     )
 
 
+def add_then_delete(d, key):
+    d[T("x")] = 0
+    del d[T("b")]
+
+
+def delete_then_add(d, key):
+    del d[T("b")]
+    d[T("x")] = 0
+
+
+def replace_the_only_key(d, key):
+    d[T("b")] = 0
+    del d[T("a")]
+
+
+@pytest.mark.task(5)
+@pytest.mark.parametrize(
+    ("start", "mutate", "what"),
+    [
+        ("abc", add_then_delete, "d['x'] = 0; del d['b']"),
+        ("abc", delete_then_add, "del d['b']; d['x'] = 0"),
+        ("a", replace_the_only_key, "d['b'] = 0; del d['a'] (after the last key)"),
+    ],
+    ids=["add-then-delete", "delete-then-add", "after-the-last-key"],
+)
+def test_adding_one_key_and_deleting_another_during_iteration_raises(cd, start, mutate, what):
+    d = cd.CompactDict([(T(key), n) for n, key in enumerate(start)])
+    raised, after = steps_after_mutation(d, mutate)
+    assert raised, (
+        f"iterating CompactDict({dict.fromkeys(start, 0)}), the first step ran `{what}`: one "
+        f"key added and one deleted. The length is the same again, but the keys changed, so "
+        f"the next step must raise RuntimeError (task 5, rule 2). The iteration went on and "
+        f"gave {after}. Comparing len(self) misses this: count every new key and every "
+        f"deletion, and compare that count."
+    )
+
+
 @pytest.mark.task(5)
 def test_assigning_values_during_iteration_is_allowed(cd):
     d = abc(cd)
@@ -86,7 +123,7 @@ def test_assigning_values_during_iteration_is_allowed(cd):
             f"must go on, as with dict (task 5, rule 2); got RuntimeError: {error}",
             pytrace=False,
         )
-    assert items_of(d) == [("a", 11), ("b", 21), ("c", 31)], (
+    assert same(items_of(d), [(T("a"), 11), (T("b"), 21), (T("c"), 31)]), (
         f"every value must be updated: expected [('a', 11), ('b', 21), ('c', 31)], got {items_of(d)}"
     )
 
@@ -112,9 +149,10 @@ def test_equality_with_dicts_ignores_order_both_ways(cd):
         ({} == cd.CompactDict(), True, "{} == CompactDict()"),  # noqa: SIM300
     ]
     for got, expected, expression in checks:
-        assert got is expected or got == expected, (
+        assert got is expected, (
             f"`{expression}` must be {expected}: == compares the pairs, in any order, with any "
-            f"mapping, from either side; a non-mapping is never equal (task 5, rule 3). got {got!r}"
+            f"mapping, from either side; a non-mapping is never equal (task 5, rule 3). "
+            f"got {shown(got)}"
         )
     with pytest.raises(TypeError):
         hash(d)
@@ -132,9 +170,9 @@ def test_repr_shows_the_pairs_in_insertion_order(cd):
     ]
     for mapping, expected in cases:
         got = repr(mapping)
-        assert got == expected, (
+        assert same(got, expected), (
             f"repr must be `CompactDict(` + the pairs as a dict literal in insertion order + `)` "
-            f"(task 5, rule 4): expected {expected!r}, got {got!r}"
+            f"(task 5, rule 4): expected {expected!r}, got {shown(got)}"
         )
 
 
@@ -144,12 +182,12 @@ def test_popitem_removes_the_last_inserted_pair(cd):
     del d[T("c")]
     d[T("d")] = 4
     popped = [d.popitem(), d.popitem()]
-    assert popped == [("d", 4), ("b", 2)], (
-        f"popitem() removes and returns the LAST inserted pair, like dict (LIFO); the "
-        f"MutableMapping mixin pops the first one, so override it (task 5, rule 5). expected "
-        f"[('d', 4), ('b', 2)], got {popped}"
+    assert same(popped, [(T("d"), 4), (T("b"), 2)]), (
+        f"popitem() removes and returns the LAST inserted pair, a (key, value) tuple, like dict "
+        f"(LIFO); the MutableMapping mixin pops the first one, so override it (task 5, rule 5). "
+        f"expected [('d', 4), ('b', 2)], got [{', '.join(map(shown, popped))}]"
     )
-    assert items_of(d) == [("a", 1)], f"only ('a', 1) must be left; got {items_of(d)}"
+    assert same(items_of(d), [(T("a"), 1)]), f"only ('a', 1) must be left; got {items_of(d)}"
     d.popitem()
     with pytest.raises(KeyError):
         d.popitem()
@@ -167,10 +205,10 @@ def test_popitem_cycles_do_not_fill_the_index(cd):
         with line_budget(20_000, f"{message} (key {n})"):
             d[n] = n
             got = d.popitem()
-        assert got == (n, n), f"popitem() must return ({n}, {n}); got {got!r}"
+        assert same(got, (n, n)), f"popitem() must return ({n}, {n}); got {shown(got)}"
     with line_budget(20_000, f"{message} (looking up a missing key)"):
         found = 12345 in d
-    assert not found and d.table_size == 8, (
+    assert not found and same(d.table_size, 8), (
         f"the dict must end empty with an 8-slot table; got found={found}, table_size={d.table_size}"
     )
 
@@ -179,12 +217,14 @@ def test_popitem_cycles_do_not_fill_the_index(cd):
 def test_clear_starts_again_from_a_fresh_table(cd):
     d = cd.CompactDict((n, n) for n in range(40))
     d.clear()
-    assert (len(d), list(d), d.table_size) == (0, [], 8), (
+    assert same((len(d), list(d), d.table_size), (0, [], 8)), (
         f"clear() removes every key and starts again from an 8-slot table (task 5, rule 6); "
         f"got len {len(d)}, keys {list(d)}, table_size {d.table_size}"
     )
     d[T("again")] = 1
-    assert items_of(d) == [("again", 1)], f"the dict must work after clear(); got {items_of(d)}"
+    assert same(items_of(d), [(T("again"), 1)]), (
+        f"the dict must work after clear(); got {items_of(d)}"
+    )
 
 
 @pytest.mark.task(5)
@@ -211,11 +251,11 @@ def test_mixin_methods_behave_like_dict(cd):
     ]
     for expression, step in steps:
         expected, got = step(ref), step(d)
-        assert got == expected, (
+        assert same(got, expected), (
             f"`{expression}` must give what it gives for a dict (task 5, rule 7): expected "
-            f"{expected!r}, got {got!r}"
+            f"{shown(expected)}, got {shown(got)}"
         )
-        assert items_of(d) == list(ref.items()), (
+        assert same(items_of(d), list(ref.items())), (
             f"after `{expression}` the pairs must be {list(ref.items())}, in that order "
             f"(task 5, rule 7); got {items_of(d)}"
         )
@@ -223,7 +263,7 @@ def test_mixin_methods_behave_like_dict(cd):
         d.pop(T("missing"))
     keywords = cd.CompactDict()
     keywords.update(only=1)
-    assert items_of(keywords) == [("only", 1)], (
+    assert same(items_of(keywords), [("only", 1)]), (
         f"update() takes keyword arguments too, like dict (task 5, rule 7): expected "
         f"[('only', 1)], got {items_of(keywords)}"
     )

@@ -13,7 +13,7 @@ Actions a hook can take (strings, so a stack prints and compares as data):
   "pass"              records itself and lets the request go on (returns None, or passes the
                       response on unchanged; a template hook adds its name to the context)
   "respond"           returns its own HttpResponse("kata:<hook>")
-  "template"          (process_view) returns a template response
+  "template"          (process_view, process_exception) returns a template response
   "replace"           (process_template_response) returns a new template response
   "raise <Kind>"      raises ValueError, Http404 or PermissionDenied
 """

@@ -34,6 +34,19 @@ def test_a_template_response_from_process_view_is_processed_too(lifecycle):
 
 
 @pytest.mark.task(4)
+def test_a_template_response_from_process_exception_is_processed_too(lifecycle):
+    check(
+        lifecycle,
+        Case(
+            (mixin(template="pass"), new(exception="template", template="pass")),
+            ("/fails/",),
+        ),
+        "task 4, rule 2: a template response from process_exception is used as the view's "
+        "response (task 3, rule 3), so it goes through the template hooks and is rendered too",
+    )
+
+
+@pytest.mark.task(4)
 def test_each_template_hook_gets_what_the_previous_one_returned(lifecycle):
     check(
         lifecycle,

@@ -59,6 +59,21 @@ def run_async(awaitable):
     return asyncio.run(main())
 
 
+# The README accepts TimingMiddleware in two forms; a message about async or sync mode names both.
+ASYNC_MODE_HOW = (
+    "As a class: in __init__, when asgiref.sync.iscoroutinefunction(get_response), call "
+    "markcoroutinefunction(self), and let __call__ return a coroutine that awaits "
+    "self.get_response(request) (e.g. return self.__acall__(request)). As a factory decorated "
+    "with @sync_and_async_middleware: when iscoroutinefunction(get_response), return an "
+    "`async def middleware(request)` that awaits get_response(request)."
+)
+SYNC_MODE_HOW = (
+    "As a class: do not mark the instance, and let __call__ return the response itself. As a "
+    "factory decorated with @sync_and_async_middleware: when get_response is a plain function, "
+    "return a plain `def middleware(request)`."
+)
+
+
 def asgi_get(async_client, url, fail, **kwargs):
     """GET url through Django's ASGI handler (async_client), with a clear failure for the
     usual async mistake: a middleware that hands a coroutine or a response to the wrong side."""
@@ -67,9 +82,23 @@ def asgi_get(async_client, url, fail, **kwargs):
     except TypeError as error:
         fail(
             f"GET {url} under ASGI (async_client) failed with TypeError: {error}. In async mode, "
-            "TimingMiddleware.__call__ must return a coroutine that awaits "
-            "self.get_response(request) (task 2, rule 5)."
+            "the middleware that TimingMiddleware(get_response) builds must be a coroutine "
+            "function: calling it returns a coroutine that awaits get_response(request) "
+            f"(task 2, rule 5). {ASYNC_MODE_HOW}"
         )
+
+
+def same(got, expected) -> bool:
+    """got == expected, its type checked first: an object whose __eq__ always says True (or a
+    str or int subclass that lies) must not pass for the value the README asks for."""
+    return type(got) is type(expected) and got == expected
+
+
+def shown(value) -> str:
+    """repr(value), naming its type when it is not a plain built-in value."""
+    if type(value) in (str, bytes, int, float, bool, type(None), dict, list):
+        return repr(value)
+    return f"{value!r} (a {type(value).__module__}.{type(value).__qualname__} object)"
 
 
 def json_body(response):
@@ -83,7 +112,7 @@ def describe(response):
     """A short picture of a response for failure messages."""
     content = response.content[:200]
     return (
-        f"status {response.status_code}, Content-Type {response.get('Content-Type')!r}, "
+        f"status {shown(response.status_code)}, Content-Type {response.get('Content-Type')!r}, "
         f"body {content!r}"
     )
 

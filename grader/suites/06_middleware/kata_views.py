@@ -4,15 +4,34 @@ import threading
 
 from django.core.exceptions import (
     BadRequest,
+    DisallowedHost,
     PermissionDenied,
+    SuspiciousFileOperation,
     SuspiciousOperation,
+    TooManyFieldsSent,
     ValidationError,
 )
 from django.http import Http404, HttpResponse, JsonResponse
+from django.urls import Resolver404
 from django.views import View
 
 # The 500 views raise errors that carry this text: it must never reach a response body.
 SECRET = "db-password=hunter2 at /srv/app/settings.py"
+
+
+# Subclasses of the README's exceptions that a project defines for itself (Django has its own
+# for Http404 and SuspiciousOperation: Resolver404, DisallowedHost, …).
+class NotStaff(PermissionDenied):
+    pass
+
+
+class PriceInvalid(ValidationError):
+    pass
+
+
+class MalformedJson(BadRequest):
+    pass
+
 
 # Names of suite views that ran, so task 4 can prove a view did NOT run. Cleared per test.
 CALLS: list[str] = []
@@ -26,6 +45,14 @@ RAISES = {
     "400-suspicious": lambda: SuspiciousOperation(f"tampered signature ({SECRET})"),
     "500": lambda: RuntimeError(f"database is down: {SECRET}"),
     "500-key": lambda: KeyError(SECRET),
+    # Subclasses map like their base (task 3, rule 2).
+    "404-resolver404": lambda: Resolver404(f"no URL pattern matched ({SECRET})"),
+    "403-not-staff": lambda: NotStaff(f"user 7 is not staff ({SECRET})"),
+    "400-price-invalid": lambda: PriceInvalid(f"price must be positive ({SECRET})"),
+    "400-malformed-json": lambda: MalformedJson(f"malformed JSON ({SECRET})"),
+    "400-disallowed-host": lambda: DisallowedHost(f"Invalid HTTP_HOST header ({SECRET})"),
+    "400-suspicious-file": lambda: SuspiciousFileOperation(f"path traversal ({SECRET})"),
+    "400-too-many-fields": lambda: TooManyFieldsSent(f"too many GET/POST parameters ({SECRET})"),
 }
 
 

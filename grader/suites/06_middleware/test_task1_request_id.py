@@ -5,7 +5,7 @@ import re
 import pytest
 from django.http import BadHeaderError, HttpResponse
 from django.utils.deprecation import MiddlewareMixin
-from kata_support import json_body
+from kata_support import json_body, same, shown
 
 GENERATED = re.compile(r"[0-9a-f]{32}")
 
@@ -58,12 +58,12 @@ def test_valid_incoming_ids_are_kept_and_echoed(client, use_middleware, incoming
     use_middleware("RequestIdMiddleware")
     response = get_with_id(client, incoming)
     header = response.headers.get("X-Request-ID")
-    assert header == incoming, (
+    assert same(header, incoming), (
         f"A valid incoming X-Request-ID must be echoed unchanged (task 1, rules 1 and 4): "
-        f"sent {incoming!r}, the response header was {header!r}"
+        f"sent {incoming!r}, the response header was {shown(header)}"
     )
     seen = (json_body(response) or {}).get("request_id")
-    assert seen == incoming, (
+    assert same(seen, incoming), (
         f"A valid incoming X-Request-ID must become request.request_id (task 1, rules 1 and 4): "
         f"sent {incoming!r}, the view saw request.request_id = {seen!r}"
     )
@@ -75,18 +75,18 @@ def test_invalid_incoming_ids_are_replaced(client, use_middleware, what, incomin
     use_middleware("RequestIdMiddleware")
     response = get_with_id(client, incoming)
     header = response.headers.get("X-Request-ID")
-    assert header != incoming, (
+    assert not same(header, incoming), (
         f"An invalid X-Request-ID ({what}: {incoming!r}) must be replaced, never echoed "
         f"(task 1, rule 2: 1 to 64 characters, each A-Z a-z 0-9 . _ -)"
     )
-    assert header is not None and GENERATED.fullmatch(header), (
+    assert type(header) is str and GENERATED.fullmatch(header), (
         f"An invalid incoming id ({what}: {incoming!r}) must be replaced by a new id of 32 "
-        f"lowercase hex characters (task 1, rule 3); the response header was {header!r}"
+        f"lowercase hex characters (task 1, rule 3); the response header was {shown(header)}"
     )
     seen = (json_body(response) or {}).get("request_id")
-    assert seen == header, (
+    assert same(seen, header), (
         f"request.request_id must be the new id that replaced the invalid one (task 1, rule 4): "
-        f"the view saw {seen!r}, the header was {header!r}"
+        f"the view saw {seen!r}, the header was {shown(header)}"
     )
 
 
@@ -95,9 +95,10 @@ def test_missing_id_gets_a_new_32_hex_id(client, use_middleware):
     use_middleware("RequestIdMiddleware")
     response = get_with_id(client, None)
     header = response.headers.get("X-Request-ID")
-    assert header is not None and GENERATED.fullmatch(header), (
+    assert type(header) is str and GENERATED.fullmatch(header), (
         "Without an incoming X-Request-ID the middleware must make one: 32 lowercase hex "
-        f"characters, like uuid.uuid4().hex (task 1, rule 3); the response header was {header!r}"
+        f"characters, like uuid.uuid4().hex (task 1, rule 3); the response header was "
+        f"{shown(header)}"
     )
 
 
@@ -107,10 +108,11 @@ def test_the_id_on_the_request_is_the_id_in_the_header(client, use_middleware):
     response = get_with_id(client, None)
     header = response.headers.get("X-Request-ID")
     seen = (json_body(response) or {}).get("request_id")
-    assert seen is not None and seen == header, (
+    assert seen is not None and same(seen, header), (
         "The id must be stored as request.request_id in process_request, so views (and the "
         "other middleware) can log it, and the response must carry that same id (task 1, "
-        f"rules 4 and 5): the view saw request.request_id = {seen!r}, the header was {header!r}"
+        f"rules 4 and 5): the view saw request.request_id = {seen!r}, the header was "
+        f"{shown(header)}"
     )
 
 
@@ -118,7 +120,7 @@ def test_the_id_on_the_request_is_the_id_in_the_header(client, use_middleware):
 def test_every_request_without_an_id_gets_a_different_one(client, use_middleware):
     use_middleware("RequestIdMiddleware")
     ids = [get_with_id(client, None).headers.get("X-Request-ID") for _ in range(3)]
-    assert len(set(ids)) == 3, (
+    assert all(type(id_) is str for id_ in ids) and len(set(ids)) == 3, (
         f"Every request without an incoming id needs a new, different id (task 1, rule 3): "
         f"three requests got {ids}"
     )
@@ -144,15 +146,17 @@ def test_hooks_work_when_called_directly(mw, rf):
         f"process_request must return None so the request goes on to the view (task 1, rule 4); "
         f"it returned {result!r}"
     )
-    assert getattr(request, "request_id", None) == "direct-1", (
-        "process_request must set request.request_id (task 1, rule 4): after it ran, "
-        f"request.request_id is {getattr(request, 'request_id', '<missing>')!r}, expected 'direct-1'"
+    assert same(getattr(request, "request_id", None), "direct-1"), (
+        "process_request must set request.request_id to the valid incoming id, a str (task 1, "
+        f"rule 4): after it ran, request.request_id is "
+        f"{shown(getattr(request, 'request_id', '<missing>'))}, expected 'direct-1'"
     )
     response = middleware.process_response(request, HttpResponse("ok"))
     assert isinstance(response, HttpResponse), (
         f"process_response must return the response (task 1, rule 5); it returned {response!r}"
     )
-    assert response.headers.get("X-Request-ID") == "direct-1", (
+    header = response.headers.get("X-Request-ID")
+    assert same(header, "direct-1"), (
         "process_response must put request.request_id into the X-Request-ID response header "
-        f"(task 1, rule 5): got {response.headers.get('X-Request-ID')!r}, expected 'direct-1'"
+        f"(task 1, rule 5): got {shown(header)}, expected 'direct-1'"
     )

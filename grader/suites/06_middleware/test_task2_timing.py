@@ -6,7 +6,9 @@ import threading
 import pytest
 from django.http import HttpResponse
 from kata_support import (
+    ASYNC_MODE_HOW,
     PROBE_HEADER,
+    SYNC_MODE_HOW,
     FakeClock,
     asgi_get,
     awaitable_or_fail,
@@ -14,6 +16,7 @@ from kata_support import (
     is_coroutine_function,
     json_body,
     run_async,
+    same,
 )
 
 SERVER_TIMING = re.compile(r"app;dur=(\d+\.\d{3})")
@@ -33,7 +36,9 @@ def duration_of(response, where):
 def test_timing_header_is_added_to_sync_responses(client, use_middleware):
     use_middleware("TimingMiddleware")
     response = client.get("/echo/")
-    assert response.status_code == 200, f"GET /echo/ through TimingMiddleware: {describe(response)}"
+    assert same(response.status_code, 200), (
+        f"GET /echo/ through TimingMiddleware: {describe(response)}"
+    )
     duration_of(response, "GET /echo/ (WSGI test client)")
 
 
@@ -41,7 +46,7 @@ def test_timing_header_is_added_to_sync_responses(client, use_middleware):
 def test_timing_header_is_added_to_error_responses_too(client, use_middleware):
     use_middleware("TimingMiddleware")
     response = client.get("/pages/raise/404/")
-    assert response.status_code == 404, (
+    assert same(response.status_code, 404), (
         f"GET /pages/raise/404/ should be Django's 404 page: {describe(response)}"
     )
     duration_of(response, "A 404 response (task 2, rule 2: every response)")
@@ -55,7 +60,9 @@ def test_timing_declares_sync_and_async_capable(mw):
     assert sync_capable is True and async_capable is True, (
         "TimingMiddleware must declare sync_capable = True and async_capable = True (task 2, "
         f"rule 3); it has sync_capable={sync_capable!r}, async_capable={async_capable!r}. "
-        "Without async_capable, Django runs it in a worker thread under ASGI (sync_to_async)."
+        "As a class, set both as class attributes; as a factory function, decorate it with "
+        "@sync_and_async_middleware, which sets both. Without async_capable, Django runs it in "
+        "a worker thread under ASGI (sync_to_async)."
     )
 
 
@@ -66,14 +73,15 @@ def test_timing_is_plain_sync_when_the_next_layer_is_sync(mw, rf):
 
     middleware = mw.TimingMiddleware(view)
     assert not is_coroutine_function(middleware), (
-        "Given a sync get_response, TimingMiddleware must stay a plain sync callable (task 2, "
-        "rule 4): iscoroutinefunction(instance) is True, so a WSGI server would need an event "
-        "loop for every request"
+        "Given a sync get_response, the middleware that TimingMiddleware(get_response) builds "
+        "must stay a plain sync callable (task 2, rule 4): iscoroutinefunction(middleware) is "
+        f"True, so a WSGI server would need an event loop for every request. {SYNC_MODE_HOW}"
     )
     response = middleware(rf.get("/"))
     assert isinstance(response, HttpResponse), (
-        "Given a sync get_response, calling TimingMiddleware must return the response itself "
-        f"(task 2, rule 4); it returned {type(response).__name__}"
+        "Given a sync get_response, calling the middleware TimingMiddleware(get_response) "
+        f"builds must return the response itself (task 2, rule 4); it returned "
+        f"{type(response).__name__}. {SYNC_MODE_HOW}"
     )
     duration_of(response, "TimingMiddleware(sync get_response)(request)")
 
@@ -85,16 +93,16 @@ def test_timing_is_a_coroutine_function_when_the_next_layer_is_async(mw, rf):
 
     middleware = mw.TimingMiddleware(view)
     assert is_coroutine_function(middleware), (
-        "Given an async get_response, a TimingMiddleware instance must be a coroutine function: "
-        "asgiref.sync.iscoroutinefunction(instance) must be True (task 2, rule 5). Call "
-        "asgiref.sync.markcoroutinefunction(self) in __init__ when the next layer is async; "
-        "otherwise Django treats it as sync and wraps it in sync_to_async."
+        "Given an async get_response, the middleware that TimingMiddleware(get_response) "
+        "builds must be a coroutine function: asgiref.sync.iscoroutinefunction(middleware) "
+        "must be True (task 2, rule 5); otherwise Django treats it as sync and wraps it in "
+        f"sync_to_async. {ASYNC_MODE_HOW}"
     )
     result = awaitable_or_fail(
         middleware(rf.get("/")),
         pytest.fail,
-        "Given an async get_response, calling the instance must return a coroutine to await "
-        "(task 2, rule 5); it returned {got}",
+        "Given an async get_response, calling the middleware must return a coroutine to await "
+        "(task 2, rule 5); it returned {got}. " + ASYNC_MODE_HOW,
     )
     response = run_async(result)
     assert isinstance(response, HttpResponse), (
@@ -115,8 +123,9 @@ def test_duration_is_in_milliseconds(mw, rf, monkeypatch):
 
     response = mw.TimingMiddleware(view)(rf.get("/"))
     assert isinstance(response, HttpResponse), (
-        "Given a sync get_response, calling TimingMiddleware must return the response itself "
-        f"(task 2, rule 4); it returned {type(response).__name__}"
+        "Given a sync get_response, calling the middleware TimingMiddleware(get_response) "
+        f"builds must return the response itself (task 2, rule 4); it returned "
+        f"{type(response).__name__}. {SYNC_MODE_HOW}"
     )
     duration = duration_of(response, "A view that takes 250 ms")
     assert abs(duration - 250.0) < 0.01, (
@@ -136,8 +145,9 @@ def test_duration_is_in_milliseconds_on_the_async_path(mw, rf, monkeypatch):
 
     middleware = mw.TimingMiddleware(view)
     assert is_coroutine_function(middleware), (
-        "Given an async get_response, a TimingMiddleware instance must be a coroutine function "
-        "(task 2, rule 5): asgiref.sync.iscoroutinefunction(instance) is False"
+        "Given an async get_response, the middleware that TimingMiddleware(get_response) "
+        "builds must be a coroutine function (task 2, rule 5): "
+        f"asgiref.sync.iscoroutinefunction(middleware) is False. {ASYNC_MODE_HOW}"
     )
 
     async def timed():
@@ -146,7 +156,7 @@ def test_duration_is_in_milliseconds_on_the_async_path(mw, rf, monkeypatch):
             return await awaitable_or_fail(
                 middleware(rf.get("/")),
                 pytest.fail,
-                "Given an async get_response, calling the instance must return a coroutine "
+                "Given an async get_response, calling the middleware must return a coroutine "
                 "(task 2, rule 5); it returned {got}",
             )
         finally:
@@ -167,15 +177,16 @@ def test_async_view_through_asgi_stays_async(async_client, use_middleware):
     use_middleware("kata_support.AsyncProbe", "TimingMiddleware")
     loop_thread = threading.get_ident()
     response = asgi_get(async_client, "/async/echo/", pytest.fail)
-    assert response.status_code == 200, (
+    assert same(response.status_code, 200), (
         f"An async view through TimingMiddleware under ASGI (async_client): {describe(response)}"
     )
     duration_of(response, "An async view through ASGI (async_client)")
     mode = response.headers.get(PROBE_HEADER)
     assert mode == "async", (
         "Under ASGI, Django had to wrap TimingMiddleware in sync_to_async: it ran in a worker "
-        "thread instead of on the event loop (task 2, rules 3 and 5). Declare async_capable = "
-        "True and make the instance a coroutine function when get_response is async."
+        "thread instead of on the event loop (task 2, rules 3 and 5). It must declare "
+        "async_capable = True, and the middleware it builds for an async get_response must be "
+        f"a coroutine function. {ASYNC_MODE_HOW}"
     )
     view_thread = (json_body(response) or {}).get("thread")
     assert view_thread == loop_thread, (

@@ -2,7 +2,7 @@
 
 import pytest
 from django.http import Http404
-from kata_support import SUITE_REQUEST_ID, describe, json_body
+from kata_support import SUITE_REQUEST_ID, describe, json_body, same
 from kata_views import SECRET
 
 # kind (the URL /api/raise/<kind>/ raises it) -> (what it raises, expected status, error text)
@@ -14,6 +14,19 @@ MAPPING = {
     "400-suspicious": ("SuspiciousOperation", 400, "Bad Request"),
     "500": ("RuntimeError", 500, "Internal Server Error"),
     "500-key": ("KeyError", 500, "Internal Server Error"),
+}
+
+# kind -> (what it raises, the README's class it subclasses, expected status, error text).
+# Django raises the first three itself: Resolver404 when no URL matches, DisallowedHost for a
+# bad Host header, SuspiciousFileOperation for a path that leaves its folder.
+SUBCLASSES = {
+    "404-resolver404": ("Resolver404", "Http404", 404, "Not Found"),
+    "400-disallowed-host": ("DisallowedHost", "SuspiciousOperation", 400, "Bad Request"),
+    "400-suspicious-file": ("SuspiciousFileOperation", "SuspiciousOperation", 400, "Bad Request"),
+    "400-too-many-fields": ("TooManyFieldsSent", "SuspiciousOperation", 400, "Bad Request"),
+    "403-not-staff": ("NotStaff", "PermissionDenied", 403, "Forbidden"),
+    "400-price-invalid": ("PriceInvalid", "ValidationError", 400, "Bad Request"),
+    "400-malformed-json": ("MalformedJson", "BadRequest", 400, "Bad Request"),
 }
 
 
@@ -40,7 +53,7 @@ def get_api_error(client, url):
 def test_api_exceptions_map_to_their_status(client, api_stack, kind):
     raised, status, _ = MAPPING[kind]
     response = get_api_error(client, f"/api/raise/{kind}/")
-    assert response.status_code == status, (
+    assert same(response.status_code, status), (
         f"A view under /api/ that raises {raised} must give status {status} (task 3, rule 2); "
         f"got {describe(response)}"
     )
@@ -48,6 +61,21 @@ def test_api_exceptions_map_to_their_status(client, api_stack, kind):
     assert isinstance(body, dict) and body.get("status") == status, (
         f'The JSON body for {raised} must say "status": {status} (task 3, rule 3); '
         f"got {describe(response)}"
+    )
+
+
+@pytest.mark.task(3)
+@pytest.mark.parametrize("kind", list(SUBCLASSES))
+def test_subclasses_of_the_listed_exceptions_map_like_their_base(client, api_stack, kind):
+    raised, base, status, error_text = SUBCLASSES[kind]
+    response = get_api_error(client, f"/api/raise/{kind}/")
+    expected = {"error": error_text, "status": status, "request_id": SUITE_REQUEST_ID}
+    body = json_body(response)
+    assert same(response.status_code, status) and body == expected, (
+        f"{raised} is a subclass of {base}, so it maps like {base}: status {status} (task 3, "
+        f"rule 2). Test the class with isinstance(exception, {base}), not with "
+        f"type(exception) is {base} or a dict keyed by type(exception). Expected status "
+        f"{status} and body {expected}; got {describe(response)}"
     )
 
 
@@ -104,7 +132,9 @@ def test_exceptions_outside_api_get_djangos_default_handling(client, api_stack):
     for kind, status in (("404", 404), ("403", 403)):
         response = client.get(f"/pages/raise/{kind}/")
         content_type = response.get("Content-Type", "")
-        assert response.status_code == status and not content_type.startswith("application/json"), (
+        assert same(response.status_code, status) and not content_type.startswith(
+            "application/json"
+        ), (
             f"Outside /api/, process_exception must return None so Django's own handling "
             f"applies (task 3, rule 5): /pages/raise/{kind}/ should be Django's HTML {status} "
             f"page; got {describe(response)}"
@@ -134,7 +164,7 @@ def test_errors_outside_api_still_reach_the_test_client(client, api_stack):
 @pytest.mark.task(3)
 def test_paths_that_only_start_with_api_are_not_api(client, api_stack):
     response = client.get("/apiary/raise/404/")
-    assert response.status_code == 404 and json_body(response) is None, (
+    assert same(response.status_code, 404) and json_body(response) is None, (
         '/apiary/ is not under /api/: the prefix is "/api/" with its slash (task 3, rule 1). '
         f"Django's own 404 page was expected; got {describe(response)}"
     )

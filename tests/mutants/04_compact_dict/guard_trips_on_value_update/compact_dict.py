@@ -1,4 +1,4 @@
-"""Wrong: a version counter bumped on every assignment makes a mere value update during iteration raise RuntimeError. Caught by: test_assigning_values_during_iteration_is_allowed."""
+"""Wrong: the change counter is bumped on every assignment, so a mere value update during iteration raises RuntimeError. Caught by: test_assigning_values_during_iteration_is_allowed."""
 
 from __future__ import annotations
 
@@ -58,6 +58,9 @@ class CompactDict(MutableMapping):
     """A mutable mapping with CPython's compact layout: a sparse index over dense entries."""
 
     def __init__(self, other: Any = (), /, **kwargs: Any) -> None:
+        # Bumped by every new key and every deletion (not by a value update): iterators
+        # compare it, because the length alone misses "one key added, another deleted".
+        self._changes = 0
         self._reset(MIN_SIZE)
         self.update(other, **kwargs)
 
@@ -128,12 +131,12 @@ class CompactDict(MutableMapping):
         return self._entries[position][2]
 
     def __setitem__(self, key: Any, value: Any) -> None:
-        self._version = getattr(self, "_version", 0) + 1
         hash_value = hash(key)
         slot, position = self._lookup(key, hash_value)
         if position >= 0:
             # Same key: keep the original key object (1 stays 1 after d[1.0] = ...) and its place.
             self._entries[position] = (hash_value, self._entries[position][1], value)
+            self._changes += 1
             return
         # Deleted entries count too: every one of them may have left a DUMMY in the index,
         # and a probe needs an EMPTY slot to stop at.
@@ -143,6 +146,7 @@ class CompactDict(MutableMapping):
         self._indices[slot] = len(self._entries)
         self._entries.append((hash_value, key, value))
         self._live += 1
+        self._changes += 1
 
     def __delitem__(self, key: Any) -> None:
         slot, position = self._lookup(key, hash(key))
@@ -152,21 +156,23 @@ class CompactDict(MutableMapping):
         self._indices[slot] = DUMMY
         self._entries[position] = None
         self._live -= 1
+        self._changes += 1
 
     def __iter__(self) -> Iterator[Any]:
-        return self._iterate(getattr(self, "_version", 0))
+        return self._iterate(self._changes)
 
-    def _iterate(self, live_at_start: int) -> Iterator[Any]:
+    def _iterate(self, changes_at_start: int) -> Iterator[Any]:
         # Captured now: if a resize swaps the list, this iteration keeps a consistent view.
         entries = self._entries
         for entry in entries:
-            # Adding or deleting a key changes the size; assigning a value does not.
-            if getattr(self, "_version", 0) != live_at_start:
-                raise RuntimeError("CompactDict changed during iteration")
+            # Adding or deleting a key is a change; assigning a value is not. Not len(self):
+            # one key added and another deleted leave the length as it was.
+            if self._changes != changes_at_start:
+                raise RuntimeError("CompactDict keys changed during iteration")
             if entry is not None:
                 yield entry[1]
-        if getattr(self, "_version", 0) != live_at_start:
-            raise RuntimeError("CompactDict changed during iteration")
+        if self._changes != changes_at_start:
+            raise RuntimeError("CompactDict keys changed during iteration")
 
     def __len__(self) -> int:
         return self._live
@@ -207,3 +213,4 @@ class CompactDict(MutableMapping):
     def clear(self) -> None:
         # A fresh minimal table, like dict.clear(), instead of deleting keys one by one.
         self._reset(MIN_SIZE)
+        self._changes += 1

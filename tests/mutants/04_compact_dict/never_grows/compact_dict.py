@@ -58,6 +58,9 @@ class CompactDict(MutableMapping):
     """A mutable mapping with CPython's compact layout: a sparse index over dense entries."""
 
     def __init__(self, other: Any = (), /, **kwargs: Any) -> None:
+        # Bumped by every new key and every deletion (not by a value update): iterators
+        # compare it, because the length alone misses "one key added, another deleted".
+        self._changes = 0
         self._reset(MIN_SIZE)
         self.update(other, **kwargs)
 
@@ -142,6 +145,7 @@ class CompactDict(MutableMapping):
         self._indices[slot] = len(self._entries)
         self._entries.append((hash_value, key, value))
         self._live += 1
+        self._changes += 1
 
     def __delitem__(self, key: Any) -> None:
         slot, position = self._lookup(key, hash(key))
@@ -151,21 +155,23 @@ class CompactDict(MutableMapping):
         self._indices[slot] = DUMMY
         self._entries[position] = None
         self._live -= 1
+        self._changes += 1
 
     def __iter__(self) -> Iterator[Any]:
-        return self._iterate(self._live)
+        return self._iterate(self._changes)
 
-    def _iterate(self, live_at_start: int) -> Iterator[Any]:
+    def _iterate(self, changes_at_start: int) -> Iterator[Any]:
         # Captured now: if a resize swaps the list, this iteration keeps a consistent view.
         entries = self._entries
         for entry in entries:
-            # Adding or deleting a key changes the size; assigning a value does not.
-            if self._live != live_at_start:
-                raise RuntimeError("CompactDict changed size during iteration")
+            # Adding or deleting a key is a change; assigning a value is not. Not len(self):
+            # one key added and another deleted leave the length as it was.
+            if self._changes != changes_at_start:
+                raise RuntimeError("CompactDict keys changed during iteration")
             if entry is not None:
                 yield entry[1]
-        if self._live != live_at_start:
-            raise RuntimeError("CompactDict changed size during iteration")
+        if self._changes != changes_at_start:
+            raise RuntimeError("CompactDict keys changed during iteration")
 
     def __len__(self) -> int:
         return self._live
@@ -206,3 +212,4 @@ class CompactDict(MutableMapping):
     def clear(self) -> None:
         # A fresh minimal table, like dict.clear(), instead of deleting keys one by one.
         self._reset(MIN_SIZE)
+        self._changes += 1
