@@ -17,6 +17,9 @@ from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
+# Celery's cache backend on a store in this process: the worker threads share it with the tests.
+IN_PROCESS_RESULTS = "cache+memory://"
+
 
 @dataclass(frozen=True)
 class Broker:
@@ -30,16 +33,25 @@ class Broker:
 
     def celery_config(self) -> dict:
         """Settings to put over the learner's app: where to send and store, nothing else."""
+        from grader import filebroker
+
         config = {
             "broker_url": self.url,
+            "broker_transport": None,  # the URL's scheme decides
             "result_backend": self.result_backend,
             "task_default_queue": f"{self.namespace}.celery",
             "broker_connection_retry_on_startup": False,
             "task_always_eager": False,
         }
+        if self.result_backend == IN_PROCESS_RESULTS:
+            # The same store, but a caller waiting for a result wakes when it is stored,
+            # instead of sleeping get()'s interval between looks (filebroker.py).
+            config["result_backend"] = f"{filebroker.MEMORY_BACKEND}+memory://"
         if self.kind == "memory":
-            # kombu's virtual transports poll once a second by default: too slow for tests.
-            config["broker_transport_options"] = {"polling_interval": 0.01}
+            # kombu's queues in this process, with a worker that wakes when a message is sent;
+            # the polling interval is only the longest it waits (filebroker.py).
+            config["broker_transport"] = filebroker.MEMORY_TRANSPORT
+            config["broker_transport_options"] = {"polling_interval": 0.1}
         elif self.kind == "redis":
             prefix = {"global_keyprefix": f"{self.namespace}:"}
             config["broker_transport_options"] = {**prefix, "visibility_timeout": 60}
@@ -77,8 +89,8 @@ def choose(environ: dict[str, str] | None = None) -> Broker:
     amqp_url = environ.get("KATA_AMQP_URL")
     if amqp_url:
         # An in-process worker shares the process's memory: results can stay there.
-        return Broker("amqp", amqp_url, "cache+memory://")
-    return Broker("memory", "memory://", "cache+memory://")
+        return Broker("amqp", amqp_url, IN_PROCESS_RESULTS)
+    return Broker("memory", "memory://", IN_PROCESS_RESULTS)
 
 
 def _redis_only(url: str | None) -> str | None:
@@ -92,9 +104,9 @@ def running_worker(
     """A real Celery worker consuming ``app``'s broker in a thread of this process.
 
     Celery's own test worker (``celery.contrib.testing``), started without the ping round trip
-    and stopped by waking its event loop with a message, so a suite pays milliseconds, not
-    seconds, per worker. On the in-memory transport the loop can only notice the stop after its
-    2 s poll: pass ``wait_on_exit=0`` to leave the daemon thread to the end of the process.
+    and stopped by waking its event loop with messages, so a suite pays milliseconds, not
+    seconds, per worker. ``wait_on_exit`` bounds the wait for it to stop (10 s by default);
+    ``wait_on_exit=0`` leaves the daemon thread to the end of the process.
     """
     from celery.contrib.testing.worker import TestWorkController, setup_app_for_worker
     from celery.result import _set_task_join_will_block
@@ -122,8 +134,11 @@ def running_worker(
         yield worker
     finally:
         state.should_terminate = 0
-        with contextlib.suppress(Exception):
-            app.send_task("celery.ping")  # wakes a loop blocked waiting for messages
+        # The loop sees the flag after a message wakes it, then drains once more (in a
+        # `finally`) before it stops: one ping for each, or the second wait lasts its 2 s.
+        for _ in range(2):
+            with contextlib.suppress(Exception):
+                app.send_task("celery.ping")
         thread.join(10 if wait_on_exit is None else wait_on_exit)
         if not thread.is_alive():
             state.should_terminate = None

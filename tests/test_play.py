@@ -30,6 +30,36 @@ def fetch(url: str, deadline: float) -> tuple[int, dict, bytes]:
             time.sleep(0.1)
 
 
+class OutputReader:
+    """Reads a process's output in a thread, so a test can wait for one line with a deadline."""
+
+    def __init__(self, process: subprocess.Popen):
+        import threading
+
+        self.lines: list[str] = []
+        self._more = threading.Condition()
+        self._thread = threading.Thread(target=self._read, args=(process.stdout,), daemon=True)
+        self._thread.start()
+
+    def _read(self, stream) -> None:
+        for line in stream:
+            with self._more:
+                self.lines.append(line)
+                self._more.notify_all()
+
+    def wait_for(self, marker: str, seconds: float) -> bool:
+        with self._more:
+            return self._more.wait_for(
+                lambda: any(marker in line for line in self.lines), timeout=seconds
+            )
+
+    def text(self, seconds: float = 10) -> str:
+        """All the output, once the stream is closed (or after ``seconds``)."""
+        self._thread.join(seconds)
+        with self._more:
+            return "".join(self.lines)
+
+
 def test_play_serves_the_learners_code_with_the_suites_settings(fixture_course):
     port = free_port()
     manifest = fixture_course.root / "grader" / "course.toml"
@@ -146,6 +176,7 @@ def test_nginx_play_serves_both_paths_and_stops_all_three_by_pid():
         cwd=ROOT, env={**os.environ, "PYTHONUNBUFFERED": "1"}, stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT, text=True, start_new_session=True,
     )  # fmt: skip
+    reader = OutputReader(play)
     pids: list[int] = []
     try:
         _, _, body = fetch(f"http://127.0.0.1:{port}/app/hello?name=Ada", time.monotonic() + 30)
@@ -157,12 +188,16 @@ def test_nginx_play_serves_both_paths_and_stops_all_three_by_pid():
         seen = json.loads(body)
         assert seen["request_line"] == "GET /hello?name=Ada HTTP/1.0", seen
         assert headers.get("X-Backend") == "legacy"
+        # nginx may answer before `play` has seen its backends listening: Ctrl-C only after
+        # the announcement, which is what a learner reads before pressing it.
+        reader.wait_for("Ctrl-C stops all three", 20)
         play.send_signal(signal.SIGINT)
-        output = play.communicate(timeout=20)[0]
+        play.wait(timeout=20)
     finally:
         if play.poll() is None:
             os.killpg(play.pid, signal.SIGKILL)
-            output = play.communicate(timeout=10)[0]
+            play.wait(timeout=10)
+        output = reader.text()
         pids = [int(pid) for pid in re.findall(r"pid (\d+)", output)]
         for pid in pids:  # if `play` left one behind, the test still stops it
             with contextlib.suppress(ProcessLookupError):

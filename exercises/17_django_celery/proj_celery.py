@@ -19,4 +19,5 @@ app = Celery("proj")
 #   setting <name> (broker_url, task_track_started, …).
 
 # TODO (task 1, rule 3): let a worker find reports/tasks.py (and the tasks.py of every other
-#   app in INSTALLED_APPS) without importing it here.
+#   installed app) without importing it here. INSTALLED_APPS lists an AppConfig path, not
+#   "reports": read the README before you pass it anything.

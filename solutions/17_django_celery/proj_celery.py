@@ -19,6 +19,8 @@ app = Celery("proj")
 # One place for the configuration, and nothing Celery-specific reads environment variables.
 app.config_from_object("django.conf:settings", namespace="CELERY")
 
-# Import `tasks.py` of every app in INSTALLED_APPS (here reports/tasks.py) when the worker
+# Import `tasks.py` of every installed Django app (here reports/tasks.py) when the worker
 # starts, so it knows build_report without this module importing the apps (no import cycle).
+# No arguments: Celery asks Django's app registry. INSTALLED_APPS names an AppConfig path
+# here, where autodiscover_tasks(lambda: settings.INSTALLED_APPS) would find no tasks.py.
 app.autodiscover_tasks()

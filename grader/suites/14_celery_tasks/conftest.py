@@ -91,6 +91,7 @@ def rig(broker):
     app = module.app
     app.conf.update(broker.celery_config())
     try:
+        # In memory, nothing is left to clean up: a task that never ends cannot hold the exit.
         wait = 0 if broker.kind == "memory" else None
         # One pool thread: a retry runs only after the run that asked for it has finished and
         # stored RETRY. (Its ETA is dropped: with two threads it could end first, and RETRY
@@ -116,24 +117,33 @@ def exhausted(rig):
 # ── tasks 3 and 4: two worker processes ────────────────────────────────────────────────────────
 
 
-@pytest.fixture(scope="session")
-def processes(broker, tmp_path_factory):
+@pytest.fixture(scope="session", autouse=True)
+def booting_processes(broker, tmp_path_factory):
+    """The worker processes of tasks 3 and 4, started with the session: each takes half a second
+    to boot, spent while tasks 1 and 2 are graded. ``processes`` waits until they answer."""
     from pathlib import Path
 
     import kata_processes
 
-    from grader.loader import exercise_dir, load
+    from grader.loader import exercise_dir
 
-    module = load(MODULE)
-    require_celery_app(module)
     folder = tmp_path_factory.mktemp("celery-processes")
-    try:
-        workers, own = kata_processes.start(
-            MODULE, exercise_dir(), Path(__file__).parent, folder, broker
-        )
-    except kata_processes.WorkerStartError as error:
-        pytest.fail(f"{error}\n(`celery -A {MODULE} worker` must be able to start your app.)")
+    workers = kata_processes.launch(MODULE, exercise_dir(), Path(__file__).parent, folder, broker)
     try:
         yield workers
     finally:
-        kata_processes.stop(workers, own)
+        kata_processes.stop(workers)
+
+
+@pytest.fixture(scope="session")
+def processes(booting_processes):
+    import kata_processes
+
+    from grader.loader import load
+
+    require_celery_app(load(MODULE))
+    try:
+        kata_processes.wait_until_ready(booting_processes)
+    except kata_processes.WorkerStartError as error:
+        pytest.fail(f"{error}\n(`celery -A {MODULE} worker` must be able to start your app.)")
+    return booting_processes

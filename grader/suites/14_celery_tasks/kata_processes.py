@@ -1,4 +1,4 @@
-"""Two real `celery worker` PROCESSES (prefork pool, one child each) for tasks 3 and 4.
+"""Two real Celery worker PROCESSES (prefork pool, one child each) for tasks 3 and 4.
 
 Why processes: only the prefork pool enforces time limits (the thread pool ignores them), and
 an idempotency record kept in one process's memory must be caught. Worker "a" and worker "b"
@@ -8,6 +8,10 @@ repeat to the other: only a record kept in a shared store (the result backend) i
 Where they meet: on Redis or RabbitMQ when the suite runs against one (a namespace of their
 own), otherwise on kombu's filesystem transport in a temp folder, with Celery's file result
 backend (both cross processes; the in-memory ones do not), made race-free in kata_files.py.
+
+When: ``launch`` starts both and sends each a ping at once, without waiting; a worker process
+takes half a second to boot, spent while the suite grades tasks 1 and 2. ``wait_until_ready``
+waits for the pings' answers when task 3 first needs the workers.
 """
 
 from __future__ import annotations
@@ -21,20 +25,20 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 WORKERS = ("a", "b")
-# Celery's prefork pool does not run on Windows. The thread pool does, but enforces no time limit.
-POOL = "threads" if os.name == "nt" else "prefork"
 START_TIMEOUT = 8.0  # under the 10 s a test may take: a stuck start shows its log, not a timeout
-# A warm shutdown of a worker that ran tasks takes seconds (its pool lingers). Nothing here needs
-# a clean exit: past this the worker is killed, and its pool child exits when it sees it gone.
-STOP_TIMEOUT = 0.3
+# Each worker's queue is polled this often (kombu's filesystem transport has no wake-up).
+POLLING_INTERVAL = 0.01
 
 
 @dataclass
 class ProcessWorkers:
     client: object  # a Celery app that only sends messages and reads results
     queues: dict[str, str]
+    own: object = None  # the Broker namespace to clean up afterwards (None: a temp folder)
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
     logs: dict[str, Path] = field(default_factory=dict)
+    pings: dict[str, object] = field(default_factory=dict)  # AsyncResult of each readiness ping
+    problem: str | None = None  # why they could not be started, said when a test needs them
 
     def send(self, worker: str, task_name: str, args=(), **options):
         return self.client.send_task(task_name, args=args, queue=self.queues[worker], **options)
@@ -70,7 +74,7 @@ def process_config(broker, folder: Path):
                 "data_folder_in": str(messages),
                 "data_folder_out": str(messages),
                 "control_folder": str(messages),
-                "polling_interval": 0.02,
+                "polling_interval": POLLING_INTERVAL,
             },
             "result_backend": _file_backend(results),
         }, None
@@ -86,21 +90,32 @@ def _file_backend(folder: Path) -> str:
     return f"kata_files:AtomicFilesystemBackend+file://{folder.as_posix()}"
 
 
-def start(module_name: str, exercise_dir: Path, suite_dir: Path, folder: Path, broker):
+def launch(module_name: str, exercise_dir: Path, suite_dir: Path, folder: Path, broker):
+    """Start both workers and ping each, without waiting. Never raises: a problem is kept in
+    ``problem`` and reported by ``wait_until_ready``, in the tests that need the workers."""
+    workers = ProcessWorkers(
+        client=None, queues={name: f"{broker.namespace}-proc.{name}" for name in WORKERS}
+    )
+    try:
+        _launch(workers, module_name, exercise_dir, suite_dir, folder, broker)
+    except Exception as error:  # noqa: BLE001 - reported by the test that needs the workers
+        workers.problem = f"{type(error).__name__}: {error}"
+    return workers
+
+
+def _launch(workers, module_name, exercise_dir, suite_dir, folder, broker) -> None:
     import kata_files  # noqa: F401 - registers the katafs:// transport in this process
     from celery import Celery
 
-    config, own = process_config(broker, folder)
-    queues = {name: f"{broker.namespace}-proc.{name}" for name in WORKERS}
-    client = Celery("kata-client", set_as_current=False)
-    client.conf.update(
+    config, workers.own = process_config(broker, folder)
+    workers.client = Celery("kata-client", set_as_current=False)
+    workers.client.conf.update(
         config,
         task_serializer="json",
         result_serializer="json",
         accept_content=["json"],
         result_accept_content=["json"],
     )
-    workers = ProcessWorkers(client=client, queues=queues)
     env = {key: value for key, value in os.environ.items() if not key.startswith("PYTHON")}
     for name in ("CELERY_BROKER_URL", "CELERY_RESULT_BACKEND"):
         env.pop(name, None)  # Celery prefers them to any setting: the config file decides here
@@ -111,33 +126,25 @@ def start(module_name: str, exercise_dir: Path, suite_dir: Path, folder: Path, b
         KATA_LEARNER_MODULE=module_name,
         KATA_EXERCISE_DIR=str(exercise_dir),
     )
-    try:
-        for name, queue in queues.items():
-            log = folder / f"worker-{name}.log"
-            workers.logs[name] = log
-            with open(log, "wb") as sink:
-                workers.processes[name] = subprocess.Popen(
-                    [
-                        sys.executable, "-m", "celery", "-A", "kata_worker_app", "worker",
-                        "-P", POOL, "-c", "1", "-Q", queue, "-n", f"kata-{name}@%h",
-                        "--without-heartbeat", "--without-mingle", "--without-gossip",
-                        "-l", "WARNING",
-                    ],
-                    cwd=folder, env=env, stdin=subprocess.DEVNULL, stdout=sink,
-                    stderr=subprocess.STDOUT,
-                )  # fmt: skip
-        _wait_until_ready(workers)
-    except BaseException:
-        stop(workers, own)
-        raise
-    return workers, own
+    for name, queue in workers.queues.items():
+        log = folder / f"worker-{name}.log"
+        workers.logs[name] = log
+        with open(log, "wb") as sink:
+            workers.processes[name] = subprocess.Popen(
+                [sys.executable, "-m", "kata_worker_app", queue, f"kata-{name}@%h"],
+                cwd=folder, env=env, stdin=subprocess.DEVNULL, stdout=sink,
+                stderr=subprocess.STDOUT,
+            )  # fmt: skip
+    # A ping waits in each worker's queue until the worker consumes it: its answer says ready.
+    workers.pings = {name: workers.send(name, "celery.ping") for name in workers.queues}
 
 
-def _wait_until_ready(workers: ProcessWorkers) -> None:
-    """Each worker answers a celery.ping task sent to its own queue."""
-    pings = {name: workers.send(name, "celery.ping") for name in workers.queues}
+def wait_until_ready(workers: ProcessWorkers) -> None:
+    """Each worker has answered the celery.ping sent to its own queue."""
+    if workers.problem:
+        raise WorkerStartError(f"The worker processes could not be started: {workers.problem}")
     deadline = time.monotonic() + START_TIMEOUT
-    for name, ping in pings.items():
+    for name, ping in workers.pings.items():
         while not ping.ready():
             dead = workers.dead()
             if dead or time.monotonic() > deadline:
@@ -146,25 +153,26 @@ def _wait_until_ready(workers: ProcessWorkers) -> None:
                     f"The worker process did not start ({'it exited' if dead else 'no answer'}). "
                     f"Its last lines:\n{workers.log_tail(which)}"
                 )
-            time.sleep(0.02)
+            time.sleep(0.01)
 
 
 class WorkerStartError(RuntimeError):
     pass
 
 
-def stop(workers: ProcessWorkers, own) -> None:
-    """Stop every worker by its PID (warm shutdown, soon a kill), then clean the namespace."""
+def stop(workers: ProcessWorkers) -> None:
+    """Kill every worker by its PID, then clean the namespace.
+
+    Nothing here needs a clean exit, and a warm shutdown of a worker that ran tasks takes
+    seconds (its pool lingers). A killed worker's pool child goes with it: Celery gives it a
+    parent-death signal (Linux); elsewhere it exits when it finds its parent gone.
+    """
     for process in workers.processes.values():
         if process.poll() is None:
-            process.terminate()
-    deadline = time.monotonic() + STOP_TIMEOUT
-    for process in workers.processes.values():
-        try:
-            process.wait(max(0.0, deadline - time.monotonic()))
-        except subprocess.TimeoutExpired:
             process.kill()
-            process.wait()
+    for process in workers.processes.values():
+        process.wait()
+    own = workers.own
     if own is not None:
         own.cleanup()
         if own.kind == "amqp":

@@ -61,6 +61,12 @@ def test_the_same_key_charges_once_and_returns_the_first_result(processes, tmp_p
         f"The first charge must call make_charge once (task 3, rule 2): the ledger has "
         f"{len(lines)} lines: {lines}."
     )
+    expected = {"charge_id": lines[0].split()[0], "amount": 42}
+    assert _same(first, expected), (
+        'The first charge must return {"charge_id": <what make_charge returned>, "amount": '
+        f"amount}} (task 3, rule 2): make_charge wrote {lines[0]!r} to the ledger, so expected "
+        f"{expected!r}, got {first!r}."
+    )
     second_state, second = _run(processes, "b", key, str(ledger), 42)
     lines = _ledger_lines(ledger)
     assert len(lines) == 1, (
@@ -90,7 +96,7 @@ def test_different_keys_charge_separately(processes, tmp_path):
         f"2 ledger lines and 2 results, got {len(lines)} lines {lines} and results "
         f"{first!r}, {second!r}. The record must be kept per key."
     )
-    assert (first["amount"], second["amount"]) == (10, 20), (
+    assert _same((first["amount"], second["amount"]), (10, 20)), (
         f"Each charge returns its own amount (task 3, rule 2): got {first!r} and {second!r}."
     )
 
@@ -100,9 +106,11 @@ def test_a_failed_charge_is_not_recorded(processes, tmp_path):
     ledger = tmp_path / "not-yet" / "ledger.txt"  # make_charge raises FileNotFoundError here
     key = f"order-{uuid.uuid4().hex[:8]}"
     state, value = _run(processes, "a", key, str(ledger), 7)
-    assert state == "FAILURE", (
-        "When make_charge raises, charge must fail with that error (task 3, rule 5). With a "
-        f"ledger in a missing folder, charge ended in state {state} with {value!r}."
+    assert state == "FAILURE" and type(value).__name__ == "FileNotFoundError", (
+        "When make_charge raises, charge must fail with that very error (task 3, rule 5): "
+        "with a ledger in a missing folder, make_charge raises FileNotFoundError. charge ended "
+        f"in state {state} with {value!r}."
+        + (" Let the error through: do not wrap it in another one." if state == "FAILURE" else "")
     )
     ledger.parent.mkdir()
     state, value = _run(processes, "b", key, str(ledger), 7)
@@ -113,6 +121,18 @@ def test_a_failed_charge_is_not_recorded(processes, tmp_path):
         "dies between the two leaves a charge that is never made. The second run ended in "
         f"state {state} with {value!r}, and the ledger has {len(lines)} lines."
     )
-    assert isinstance(value, dict) and value.get("amount") == 7, (
+    assert isinstance(value, dict) and _same(value.get("amount"), 7), (
         f'The second run must return {{"charge_id": ..., "amount": 7}}; it returned {value!r}.'
     )
+
+
+def _same(got, expected) -> bool:
+    """got == expected, with the same types all the way down: the type is checked before ==,
+    so an object whose __eq__ always says True does not pass."""
+    if type(got) is not type(expected):
+        return False
+    if isinstance(expected, dict):
+        return got.keys() == expected.keys() and all(_same(got[k], v) for k, v in expected.items())
+    if isinstance(expected, (list, tuple)):
+        return len(got) == len(expected) and all(map(_same, got, expected))
+    return got == expected

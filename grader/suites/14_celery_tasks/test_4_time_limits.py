@@ -1,17 +1,22 @@
 """Task 4: build_report has a soft and a hard time limit, and cleans up at the soft one.
 
 The limits are enforced by a real prefork worker process (the thread pool ignores them). To
-stay fast, the over-the-limit run is sent with a short soft limit of its own (0.3 s, a hard one
-of 6 s); the limits declared on the task are checked as settings.
-See conftest.py for the wrong answers this suite rejects.
+stay fast, the over-the-limit run is sent once, with a short soft limit of its own (0.3 s, a
+hard one of 6 s), and two tests read it; the limits declared on the task are checked as
+settings. Before that run, out_dir/report.part is made a symbolic link to a file outside
+out_dir: the task writes its lines through the link, and deleting report.part removes only the
+link, so the suite can still count the lines written before the limit.
+See conftest.py and test_1_app.py for the wrong answers this suite rejects.
 """
 
 import os
+from dataclasses import dataclass
 
 import pytest
 from kata_rig import MODULE, fail_if_not_implemented, require_app, require_task
 
 WAIT = 9.0
+SLOW_ITEMS, SECONDS_PER_ITEM = 400, 0.05  # 20 s of lines: far past a soft limit of 0.3 s
 
 
 def _report_name():
@@ -20,19 +25,40 @@ def _report_name():
     return require_task(load(MODULE), "build_report", 4).name
 
 
-def _run(processes, args, **limits):
+@dataclass
+class Outcome:
+    """One run of build_report on worker process "a"."""
+
+    args: tuple
+    state: str | None
+    value: object
+    log_tail: str | None = None  # set when the run did not finish within WAIT seconds
+
+
+def _send(processes, args, **limits) -> Outcome:
     from celery.exceptions import TimeoutError as CeleryTimeout
 
     result = processes.send("a", _report_name(), args, **limits)
     try:
         value = result.get(timeout=WAIT, interval=0.01, propagate=False)
     except CeleryTimeout:
+        return Outcome(args, None, None, processes.log_tail("a"))
+    return Outcome(args, result.state, value)
+
+
+def _finished(outcome: Outcome):
+    """(state, value) of a run that finished; a failure that says why otherwise."""
+    if outcome.log_tail is not None:
         pytest.fail(
-            f"build_report{args!r} did not finish within {WAIT:.0f} s on a worker process "
-            f"(task 4). The worker's last lines:\n{processes.log_tail('a')}"
+            f"build_report{outcome.args!r} did not finish within {WAIT:.0f} s on a worker "
+            f"process (task 4). The worker's last lines:\n{outcome.log_tail}"
         )
-    fail_if_not_implemented(value, "build_report", 4)
-    return result.state, value
+    fail_if_not_implemented(outcome.value, "build_report", 4)
+    return outcome.state, outcome.value
+
+
+def _run(processes, args, **limits):
+    return _finished(_send(processes, args, **limits))
 
 
 def _files(folder) -> list[str]:
@@ -59,9 +85,10 @@ def test_build_report_declares_a_soft_and_a_hard_time_limit(pristine):
 @pytest.mark.task(4)
 def test_a_report_within_its_limits_completes(processes, tmp_path):
     state, value = _run(processes, (str(tmp_path), 3, 0.0))
-    assert state == "SUCCESS" and value == {"status": "complete", "lines": 3}, (
-        "build_report(out_dir, 3) must return {'status': 'complete', 'lines': 3} (task 4, "
-        f"rule 3); it ended in state {state} with {value!r}."
+    expected = {"status": "complete", "lines": 3}
+    assert state == "SUCCESS" and _same(value, expected), (
+        f"build_report(out_dir, 3) must return {expected} (task 4, rule 3); it ended in state "
+        f"{state} with {value!r}."
     )
     files = _files(tmp_path)
     assert files == ["report.txt"], (
@@ -69,21 +96,39 @@ def test_a_report_within_its_limits_completes(processes, tmp_path):
         f"4, rule 3). out_dir holds {files}."
     )
     lines = (tmp_path / "report.txt").read_text(encoding="utf-8").splitlines()
-    assert len(lines) == 3, (
-        f"report.txt must hold one line per item (task 4, rule 2): 3 expected, got {lines}."
+    expected_lines = ["line 0", "line 1", "line 2"]
+    assert lines == expected_lines, (
+        "report.txt must hold slow_line(n, seconds_per_item) for n in range(items), one per "
+        f"line, in order (task 4, rule 2): expected {expected_lines}, got {lines}."
+        + (" range(items) starts at 0." if lines == ["line 1", "line 2", "line 3"] else "")
     )
 
 
-@pytest.mark.task(4)
-def test_a_report_over_its_soft_limit_cleans_up_and_says_timed_out(processes, tmp_path):
+@pytest.fixture(scope="module")
+def over_the_limit(processes, tmp_path_factory):
+    """build_report sent once over a short soft limit, report.part a link to a file of the suite.
+
+    Returns (Outcome, the names left in out_dir, the lines that went through the link).
+    """
     if os.name == "nt":
         pytest.skip(
             "Celery enforces time limits only in the prefork pool, which does not run on "
             "Windows: this test runs on Linux and macOS (and in the course's CI)."
         )
-    # 400 items of 0.05 s take 20 s: far past a soft limit of 0.3 s.
-    state, value = _run(processes, (str(tmp_path), 400, 0.05), soft_time_limit=0.3, time_limit=6)
-    files = _files(tmp_path)
+    base = tmp_path_factory.mktemp("over-the-limit")
+    out_dir, written = base / "out", base / "written-through-report-part.txt"
+    out_dir.mkdir()
+    written.touch()
+    (out_dir / "report.part").symlink_to(written)
+    outcome = _send(
+        processes, (str(out_dir), SLOW_ITEMS, SECONDS_PER_ITEM), soft_time_limit=0.3, time_limit=6
+    )
+    return outcome, _files(out_dir), written.read_text(encoding="utf-8").splitlines()
+
+
+def _timed_out(outcome: Outcome, files: list[str]) -> dict:
+    """The timed-out answer, or a failure that says what happened instead."""
+    state, value = _finished(outcome)
     if state == "FAILURE":
         pytest.fail(
             "Over its soft time limit, build_report must catch SoftTimeLimitExceeded, clean up "
@@ -100,12 +145,54 @@ def test_a_report_over_its_soft_limit_cleans_up_and_says_timed_out(processes, tm
         "Over its soft time limit, build_report must return {'status': 'timed_out', 'lines': n} "
         f"(task 4, rule 4); it ended in state {state} with {value!r}."
     )
+    return value
+
+
+@pytest.mark.task(4)
+def test_a_report_over_its_soft_limit_cleans_up_and_says_timed_out(over_the_limit):
+    outcome, files, _ = over_the_limit
+    value = _timed_out(outcome, files)
     lines = value.get("lines")
-    assert isinstance(lines, int) and 0 <= lines < 400, (
-        "'lines' is the number of lines written before the limit (task 4, rule 4): between 0 "
-        f"and 399 here, got {lines!r}."
+    assert type(lines) is int and 0 <= lines < SLOW_ITEMS, (
+        "'lines' is the number of lines written before the limit (task 4, rule 4): an int "
+        f"between 0 and {SLOW_ITEMS - 1} here, got {lines!r}."
     )
     assert files == [], (
         "A report stopped by the soft time limit must leave nothing behind: remove "
         f"report.part and write no report.txt (task 4, rule 4). out_dir holds {files}."
     )
+
+
+@pytest.mark.task(4)
+def test_timed_out_lines_counts_the_lines_written_before_the_limit(over_the_limit):
+    outcome, files, written = over_the_limit
+    value = _timed_out(outcome, files)
+    lines = value.get("lines")
+    if not written and type(lines) is int and lines > 0:
+        pytest.fail(
+            f"The task answered 'lines': {lines}, but report.part received no line before the "
+            "soft limit (task 4, rules 2 and 4): write each line to report.part as it is made, "
+            "opened with 'w'. (The suite made report.part a link to a file of its own before "
+            "the run, to count the lines after you delete it: write through it, do not delete "
+            "or replace it first.)"
+        )
+    what = f"{len(written)} lines" + (f" ({written[0]!r} … {written[-1]!r})" if written else "")
+    assert type(lines) is int and lines == len(written), (
+        "'lines' must count the lines finished before the soft limit hit: written to "
+        "report.part, not the line in progress (task 4, rule 4). report.part received "
+        f"{what}, but the task answered 'lines': {lines!r}. The limit interrupts "
+        "slow_line(n, ...) while it makes line n: count a line after it is written "
+        "(lines += 1 after file.write), so the line in progress is not counted."
+    )
+
+
+def _same(got, expected) -> bool:
+    """got == expected, with the same types all the way down: the type is checked before ==,
+    so an object whose __eq__ always says True does not pass."""
+    if type(got) is not type(expected):
+        return False
+    if isinstance(expected, dict):
+        return got.keys() == expected.keys() and all(_same(got[k], v) for k, v in expected.items())
+    if isinstance(expected, (list, tuple)):
+        return len(got) == len(expected) and all(map(_same, got, expected))
+    return got == expected

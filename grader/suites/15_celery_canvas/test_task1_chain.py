@@ -38,6 +38,40 @@ Wrong answers this suite rejects:
 - task_status handing back the exception as the value — test_task_status_of_a_failed_task.
 - A group not saved, or rebuilt from its id without the backend
   — test_a_restored_group_has_the_same_tasks_in_order.
+- count_documents sending one count_chunk per document (the same counts, another workflow), or
+  sending the chains one by one and wrapping their results in a GroupResult of its own
+  — test_count_documents_sends_one_chain_per_document_in_one_group.
+- GroupFailed.results with None in place of the exceptions, or GroupFailed.failures holding
+  messages instead of exceptions — test_collect_group_reports_every_failed_task_id.
+- collect_group handing back an object whose __eq__ always says True
+  — test_collect_group_returns_plain_values_when_all_succeed, test_collect_group_keeps_group_order.
+
+Values a learner's function hands back directly (collect_group, task_status, remember_group,
+restore_group) have their type checked before ==. Values read back from the result backend went
+through JSON: they are plain types.
+
+Rule table (README task.rule → tests):
+    1.1  test_app_is_not_eager_and_tasks_reach_the_worker
+    1.2  test_each_step_works_on_its_own, test_pipeline_counts_words_by_the_readme_rules
+    1.3  test_each_step_works_on_its_own
+    1.4  test_each_step_works_on_its_own
+    1.5  test_pipeline_returns_before_any_step_runs, test_pipeline_steps_run_as_separate_worker_tasks, test_pipeline_counts_words_by_the_readme_rules
+    2.1  test_count_documents_gives_one_count_per_document_in_order, test_count_documents_sends_one_chain_per_document_in_one_group
+    2.2  test_count_documents_returns_before_any_task_runs
+    2.3  test_collect_group_returns_plain_values_when_all_succeed, test_collect_group_keeps_group_order
+    2.4  test_collect_group_reports_every_failed_task_id, test_collect_group_names_the_failed_document_of_count_documents
+    3.1  test_count_chunk_and_merge_counts_work_on_their_own
+    3.2  test_count_chunk_and_merge_counts_work_on_their_own
+    3.3  test_word_count_totals_every_document, test_word_count_returns_before_any_task_runs, test_word_count_maps_in_the_worker_and_merges_once
+    3.4  test_word_count_fails_when_a_map_task_fails
+    4.1  test_report_failure_records_the_failed_task_as_an_error_callback
+    4.2  test_count_with_report_reports_a_failed_chunk, test_count_with_report_saves_no_report_on_success
+    5.1  test_task_status_of_an_unknown_id_is_pending, test_task_status_of_a_successful_task, test_task_status_of_a_failed_task
+    5.2  test_task_status_of_an_unknown_id_is_pending
+    5.3  test_task_status_of_a_successful_task
+    5.4  test_task_status_of_a_failed_task
+    5.5  test_a_restored_group_has_the_same_tasks_in_order
+    5.6  test_a_restored_group_has_the_same_tasks_in_order, test_restore_group_of_an_unknown_id_raises_key_error
 """
 
 import pytest

@@ -40,7 +40,7 @@ def test_task_status_of_an_unknown_id_is_pending(canvas):
         "error": None,
         "traceback": None,
     }
-    assert got == expected, (
+    assert _same(got, expected), (
         f"For an id the backend has never seen, Celery cannot tell 'unknown' from 'waiting': "
         f"the state is PENDING (task 5, rules 1-2). Expected {expected}, got {got}"
     )
@@ -60,7 +60,7 @@ def test_task_status_of_a_successful_task(canvas):
         "error": None,
         "traceback": None,
     }
-    assert got == expected, (
+    assert _same(got, expected), (
         f"For a task that returned {{'words': 3}} (task 5, rules 1 and 3): expected {expected}, "
         f"got {got}"
     )
@@ -82,7 +82,7 @@ def test_task_status_of_a_failed_task(canvas):
         "value": None,
         "error": "ValueError: bad input",
     }
-    assert got == expected, (
+    assert _same(got, expected), (
         f"For a task that raised ValueError('bad input') (task 5, rules 1 and 4): the value is "
         f"None (the exception is not a value) and error reads 'ValueError: bad input'. "
         f"Expected {expected}, got {got}"
@@ -98,7 +98,7 @@ def test_a_restored_group_has_the_same_tasks_in_order(canvas):
     mod, echo = canvas.mod, canvas.tasks.echo
     sent = group(echo.s(f"value {i}") for i in range(4)).apply_async()
     group_id = mod.remember_group(sent)
-    assert group_id == sent.id, (
+    assert _same(group_id, sent.id), (
         f"remember_group must return the group's own id, {sent.id!r} (task 5, rule 5); got "
         f"{group_id!r}"
     )
@@ -116,7 +116,7 @@ def test_a_restored_group_has_the_same_tasks_in_order(canvas):
     )
     ids = [child.id for child in restored.results]
     expected_ids = [child.id for child in sent.results]
-    assert restored.id == group_id and ids == expected_ids, (
+    assert _same(restored.id, group_id) and _same(ids, expected_ids), (
         f"restore_group({group_id!r}) must give back the saved group: the same id and the same "
         f"task ids in the same order, read from the result backend (task 5, rule 6). Expected "
         f"{expected_ids}, got {ids}"
@@ -145,3 +145,15 @@ def test_restore_group_of_an_unknown_id_raises_key_error(canvas):
         f"restore_group of an id that was never saved must raise KeyError (task 5, rule 6); it "
         f"returned {got!r}"
     )
+
+
+def _same(got, expected) -> bool:
+    """got == expected, with the same types all the way down: the type is checked before ==,
+    so an object whose __eq__ always says True does not pass."""
+    if type(got) is not type(expected):
+        return False
+    if isinstance(expected, dict):
+        return got.keys() == expected.keys() and all(_same(got[k], v) for k, v in expected.items())
+    if isinstance(expected, (list, tuple)):
+        return len(got) == len(expected) and all(map(_same, got, expected))
+    return got == expected

@@ -1,4 +1,40 @@
-"""Task 1: the app's time zone and its crontab and interval entries in beat_schedule."""
+"""Task 1: the app's time zone and its crontab and interval entries in beat_schedule.
+
+conftest.py describes the suite and lists most of the wrong answers it rejects. What a
+learner's code hands back is type-checked before any == (datetimes, timedeltas, zones, numbers
+of seconds).
+
+More wrong answers this suite rejects:
+- "Now" taken from the real clock (datetime.now()) instead of self.now()
+  — test_remaining_estimate_is_the_time_until_the_next_run.
+
+Rule table (README task.rule → tests):
+    1.1  test_app_uses_shanghai_time_with_utc_enabled, test_daily_report_runs_at_0830_shanghai_time_on_weekdays
+    1.2  test_every_entry_sends_a_registered_task
+    1.3  test_daily_report_runs_at_0830_shanghai_time_on_weekdays, test_beat_sends_the_crontab_and_interval_entries_at_their_times
+    1.4  test_nightly_cleanup_runs_at_0315_shanghai_time_every_day, test_beat_sends_the_crontab_and_interval_entries_at_their_times
+    1.5  test_inventory_sync_runs_every_30_minutes, test_beat_sends_the_crontab_and_interval_entries_at_their_times
+    1.6  test_nightly_cleanup_runs_at_0315_shanghai_time_every_day, test_daily_report_runs_at_0830_shanghai_time_on_weekdays
+    2.1  test_business_hours_is_a_celery_base_schedule, test_beat_sends_poll_orders_from_opening_every_20_minutes
+    2.2  test_every_must_be_a_positive_timedelta
+    2.3  test_time_zone_may_be_a_name_or_a_tzinfo, test_without_a_time_zone_the_app_time_zone_is_used
+    2.4  test_first_run_of_the_day_is_at_opening_time, test_runs_are_every_n_minutes_from_opening_time, test_no_run_at_or_after_closing_time, test_friday_evening_and_weekend_roll_over_to_monday_opening
+    2.5  test_the_next_run_is_strictly_after_the_given_time, test_runs_are_every_n_minutes_from_opening_time
+    2.6  test_runs_are_in_the_schedule_time_zone, test_naive_datetimes_are_read_as_utc
+    2.7  test_first_run_of_the_day_is_at_opening_time, test_runs_are_in_the_schedule_time_zone
+    2.8  test_daylight_saving_time_keeps_0900_wall_clock_time
+    3.1  test_remaining_estimate_is_the_time_until_the_next_run, test_not_due_before_the_next_run, test_a_week_of_checks_runs_exactly_at_the_business_hours_slots
+    3.2  test_remaining_estimate_is_the_time_until_the_next_run, test_remaining_estimate_counts_the_closed_hours_and_the_weekend
+    3.3  test_remaining_estimate_across_a_dst_change_is_real_elapsed_time
+    3.4  test_remaining_estimate_is_never_negative
+    3.5  test_is_due_returns_a_schedstate_with_seconds
+    3.6  test_not_due_before_the_next_run, test_not_due_from_friday_evening_until_monday_opening
+    3.7  test_due_at_the_next_run_and_next_counts_to_the_run_after, test_a_missed_run_is_due_once_and_next_counts_from_now
+    4.1  test_poll_orders_runs_every_20_minutes_in_berlin_business_hours
+    4.2  test_beat_sends_poll_orders_from_opening_every_20_minutes, test_beat_sends_no_poll_orders_from_friday_evening_to_monday_morning
+    4.3  test_business_hours_pickles_without_its_app
+    4.4  test_persistent_scheduler_keeps_the_last_run_across_a_restart
+"""
 
 from __future__ import annotations
 
@@ -44,7 +80,7 @@ def check_next_runs(app_clock, schedule, entry, cases, rules):
 def test_app_uses_shanghai_time_with_utc_enabled(learner):
     conf = learner.app.conf
     zone = getattr(conf.timezone, "key", conf.timezone)
-    assert zone == "Asia/Shanghai", (
+    assert isinstance(zone, str) and zone == "Asia/Shanghai", (
         f"app.conf.timezone must be 'Asia/Shanghai' (task 1, rule 1); it is {conf.timezone!r}. "
         f"Without it Celery uses UTC, and crontab(hour=8, minute=30) runs at 16:30 in Shanghai."
     )

@@ -52,6 +52,29 @@ def test_build_report_marks_the_row_done_with_its_word_count(worker, recorder, b
 
 @pytest.mark.task(2)
 @pytest.mark.django_db(transaction=True)
+def test_build_report_counts_words_split_on_any_whitespace(worker, recorder, build_report):
+    # split() with no argument: runs of spaces, tabs and newlines separate words, the ends do
+    # not count, and punctuation stays inside a word. 4 words here; split(" ") finds 6 pieces,
+    # a regex for \w+ finds 5.
+    title = "  Q3-Q4\tsales  report\n(north) "
+    report = make_report(title)
+    result = wait_until_done(worker.app, build_report.delay(report.pk).id, "task 2")
+    assert result.state == "SUCCESS", (
+        f"build_report({report.pk}) must succeed, but {describe_failure(result)} (task 2, rule 2)."
+    )
+    report.refresh_from_db()
+    got = {"returned": result.result.get("words") if isinstance(result.result, dict) else None}
+    got["saved"] = report.words
+    assert all(type(v) is int for v in got.values()) and got == {"returned": 4, "saved": 4}, (
+        f"words is len(title.split()) (task 2, rule 3): for the title {title!r} that is 4 "
+        f"({title.split()}). The task returned words={got['returned']!r} and saved "
+        f"words={got['saved']!r}. split() with no argument splits on any run of whitespace "
+        f"(tabs and newlines too) and ignores it at both ends; split(' ') does not."
+    )
+
+
+@pytest.mark.task(2)
+@pytest.mark.django_db(transaction=True)
 def test_build_report_of_a_missing_row_fails_with_does_not_exist(worker, recorder, build_report):
     from reports.models import Report
 

@@ -39,9 +39,7 @@ def create_report(request):
         report = serializer.save(task_id=task_id)
         # Sent only if and when the row is committed: the worker can always read it, and a
         # rolled-back request sends nothing. The message carries the id (JSON), not the object.
-        transaction.on_commit(
-            lambda: build_report.apply_async(args=[report.pk], task_id=task_id)
-        )
+        transaction.on_commit(lambda: build_report.apply_async(args=[report.pk], task_id=task_id))
 
     status_url = reverse("task-status", args=[task_id])
     return Response(
