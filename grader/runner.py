@@ -1,10 +1,12 @@
 """Run each exercise's hidden suite in its own child process, several at once.
 
 The child is a fresh interpreter in isolated mode (-I: no PYTHON* variables, no user site, no
-script folder on sys.path) that never writes bytecode (-B, so grading leaves no __pycache__ in
-the learner's folder). It runs in a fresh temporary working directory and its own process
-group, so the whole group is killed when the exercise's wall-clock limit is hit and anything
-the learner's code left running is reaped afterwards.
+script folder on sys.path) that never writes bytecode (-B). It imports the grader and its suite
+from the grade run's private read-only snapshot, grades a copy of the learner's folder in a fresh
+work folder of its own, gets a minimal environment, and where the machine allows runs in its own
+PID namespace under an unprivileged uid (grader.isolation). Its results come back through a file
+with no name, inherited as a descriptor, which no other process can find. Whatever the child
+left running is killed, by ancestry or with its namespace, before its results are read.
 """
 
 from __future__ import annotations
@@ -12,6 +14,7 @@ from __future__ import annotations
 import contextlib
 import json
 import os
+import secrets
 import shutil
 import signal
 import subprocess
@@ -20,13 +23,16 @@ import tempfile
 import time
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor, as_completed
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader.manifest import REPO_ROOT, Exercise
+from grader import isolation
+from grader.manifest import Exercise
 
 OUTPUT_TAIL_BYTES = 4000
 FILE_SIZE_LIMIT = 128 * 2**20
+# Processes a child may run at once, counted per uid: set only when it has a uid of its own.
+PROCESS_LIMIT = 512
 # Seconds allowed for pytest to start and report after the exercise's own limit is up.
 BOOT_ALLOWANCE = 2.0
 
@@ -47,24 +53,41 @@ class ChildRun:
     timed_out: bool
     duration: float
     output_tail: str
+    # What kept this child apart (see isolation_report); empty for a run not made by run_exercise.
+    isolation: dict = field(default_factory=dict)
+    # time.monotonic() when the child started and when it and all it started were gone.
+    started: float = 0.0
+    finished: float = 0.0
 
     def events_of(self, kind: str) -> list[dict]:
         return [event for event in self.events if event.get("event") == kind]
 
 
-def child_command(exercise: Exercise, exercise_dir: Path, results: Path) -> list[str]:
-    suites_dir = exercise.suite_dir.parent
+def child_command(
+    exercise: Exercise,
+    exercise_dir: Path,
+    results: str,
+    snapshot: isolation.Snapshot,
+    launcher: isolation.Launcher,
+    results_fd: int | None = None,
+) -> list[str]:
+    suites_dir = snapshot.suites_dir(exercise)
+    suite_dir = snapshot.suite_dir(exercise)
     config = {
         "memory_bytes": exercise.limits.memory_mb * 2**20,
         "cpu_seconds": int(exercise.limits.exercise_seconds + 5),
         "file_bytes": FILE_SIZE_LIMIT,
+        "processes": PROCESS_LIMIT if launcher.separate_uid else None,
+        "uid": launcher.uid,
+        "gid": launcher.gid,
+        "results_fd": results_fd,
         # On sys.path before pytest starts, because pytest-django sets Django up that early: the
         # suite folder first (its settings), the learner folder last (never shadowing anything).
-        "sys_path": [str(exercise.suite_dir)],
+        "sys_path": [str(suite_dir)],
         "sys_path_append": [str(exercise_dir)],
     }
     pytest_args = [
-        str(exercise.suite_dir),
+        str(suite_dir),
         "-c", str(suites_dir / "pytest.ini"),
         "--rootdir", str(suites_dir),
         "--confcutdir", str(suites_dir),
@@ -78,55 +101,57 @@ def child_command(exercise: Exercise, exercise_dir: Path, results: Path) -> list
         *(("--ds", exercise.django_settings) if exercise.django_settings else ()),
         "--timeout", str(exercise.limits.test_seconds),
         "--kata-exercise-dir", str(exercise_dir),
-        "--kata-results", str(results),
+        "--kata-results", results,
         # Plain asserts: the learner sees the suite's message, not pytest's operand dump.
         "--assert=plain",
         "-q", "--no-header", "--tb=short",
     ]  # fmt: skip
     return [
+        *launcher.prefix,
         sys.executable,
         "-I",
         "-B",
         "-c",
         _BOOT,
-        str(REPO_ROOT),
+        str(snapshot.code_root),
         json.dumps(config),
         "--",
         *pytest_args,
     ]
 
 
-def child_environment(tmp: Path) -> dict[str, str]:
-    env = {
-        key: value
-        for key, value in os.environ.items()
-        if not key.startswith(("PYTEST_", "PYTHON")) and key not in {"COV_CORE_SOURCE"}
-    }
-    env.update(
-        PYTEST_DISABLE_PLUGIN_AUTOLOAD="1",  # only the plugins the grader names
-        TMPDIR=str(tmp), TEMP=str(tmp), TMP=str(tmp),
-        MALLOC_ARENA_MAX="2",  # keeps virtual memory low enough for the address-space limit
-    )  # fmt: skip
-    return env
-
-
-def run_exercise(exercise: Exercise, target: Path) -> ChildRun:
-    workdir = Path(tempfile.mkdtemp(prefix=f"kata-{exercise.folder}-"))
+def run_exercise(
+    exercise: Exercise, target: Path, snapshot: isolation.Snapshot | None = None
+) -> ChildRun:
+    """Grade one exercise of ``target``; without a snapshot, one is made for this run alone."""
+    if snapshot is None:
+        with isolation.snapshot([exercise]) as own:
+            return run_exercise(exercise, target, own)
+    launcher = isolation.launcher()
+    # The work folder sits in a folder only the grader can list, under a name nobody can guess:
+    # a sibling child cannot find it, even when it runs under the same uid.
+    private = Path(tempfile.mkdtemp(prefix=f"kata-{exercise.folder}-"))
     try:
+        os.chmod(private, 0o711)
+        workdir = private / secrets.token_hex(16)
         tmp = workdir / "tmp"
-        tmp.mkdir()
-        results = workdir / "results.jsonl"
-        output = workdir / "output.txt"
-        command = child_command(exercise, Path(target).resolve() / exercise.folder, results)
-        started = time.perf_counter()
-        with open(output, "wb") as sink:
+        tmp.mkdir(parents=True)
+        exercise_dir = _copy_learner_folder(Path(target) / exercise.folder, workdir / "learner")
+        isolation.hand_over(workdir, launcher.uid, launcher.gid)
+        with tempfile.TemporaryFile() as results, tempfile.TemporaryFile() as output:
+            results_fd, results_name = _results_channel(results, workdir, launcher)
+            command = child_command(
+                exercise, exercise_dir, results_name, snapshot, launcher, results_fd
+            )
+            started = time.monotonic()
             process = subprocess.Popen(
                 command,
                 cwd=workdir,
-                env=child_environment(tmp),
+                env=isolation.child_environment(workdir, tmp),
                 stdin=subprocess.DEVNULL,
-                stdout=sink,
+                stdout=output,
                 stderr=subprocess.STDOUT,
+                pass_fds=(results_fd,) if results_fd is not None else (),
                 **_new_process_group(),
             )
             timed_out = False
@@ -135,19 +160,69 @@ def run_exercise(exercise: Exercise, target: Path) -> ChildRun:
             except subprocess.TimeoutExpired:
                 timed_out = True
             finally:
-                _kill_group(process)
-        duration = time.perf_counter() - started
+                reaped_by_parent = _kill_all(process)
+            finished = time.monotonic()
+            events = _read_events(results, workdir / results_name if results_fd is None else None)
+            tail = _tail(output)
+        reaped = reaped_by_parent + sum(
+            event.get("count", 0) for event in events if event.get("event") == "reaped"
+        )
         return ChildRun(
             exercise=exercise,
             target=Path(target),
-            events=_read_events(results),
+            events=events,
             returncode=process.returncode,
             timed_out=timed_out,
-            duration=duration,
-            output_tail=_tail(output),
+            duration=finished - started,
+            output_tail=tail,
+            isolation=isolation_report(launcher, reaped),
+            started=started,
+            finished=finished,
         )
     finally:
-        shutil.rmtree(workdir, ignore_errors=True)
+        shutil.rmtree(private, ignore_errors=True)
+
+
+def isolation_report(launcher: isolation.Launcher, reaped: int) -> dict:
+    """What was in force for one child, for the report; ``notes`` say why it was weaker."""
+    return {
+        "level": launcher.level,
+        "snapshot": True,
+        "pid_namespace": launcher.pid_namespace,
+        "mount_namespace": launcher.pid_namespace,  # --mount-proc: /proc of its own namespace
+        "read_only_view": launcher.separate_uid,  # files the grader owns are not the child's
+        "separate_uid": launcher.separate_uid,
+        "hard_limits": os.name == "posix" and (launcher.separate_uid or os.geteuid() != 0),
+        "reaped": reaped,
+        "notes": list(launcher.notes),
+    }
+
+
+def _copy_learner_folder(source: Path, into: Path) -> Path:
+    """The child grades a copy: it never needs the repository, and cannot change it through it."""
+    copy = into / source.name
+    if source.is_dir():
+        shutil.copytree(source, copy, symlinks=True, ignore=shutil.ignore_patterns("__pycache__"))
+    else:
+        into.mkdir()  # a missing folder stays missing: the suite says what is missing
+    return copy
+
+
+def _results_channel(
+    results, workdir: Path, launcher: isolation.Launcher
+) -> tuple[int | None, str]:
+    """(descriptor the child inherits, the path its plugin opens) for the results file."""
+    if os.name != "posix":
+        return None, "results.jsonl"  # no descriptors to pass: a file in the work folder
+    import fcntl
+
+    fd = results.fileno()
+    if launcher.uid is not None:
+        os.fchown(fd, launcher.uid, launcher.gid)  # reopened through /proc by the child's uid
+    # Appends only, whoever writes: the plugin through its own open, the child's last line directly.
+    fcntl.fcntl(fd, fcntl.F_SETFL, fcntl.fcntl(fd, fcntl.F_GETFL) | os.O_APPEND)
+    where = "/proc/self/fd" if sys.platform.startswith("linux") else "/dev/fd"
+    return fd, f"{where}/{fd}"
 
 
 def run_exercises(
@@ -167,9 +242,12 @@ def run_pairs(
 ) -> list[ChildRun]:
     jobs = max(1, jobs or os.cpu_count() or 1)
     runs: dict[int, ChildRun] = {}
-    with ThreadPoolExecutor(max_workers=jobs) as pool:
+    with (
+        isolation.snapshot(exercise for exercise, _target in pairs) as snapshot,
+        ThreadPoolExecutor(max_workers=jobs) as pool,
+    ):
         futures = {
-            pool.submit(run_exercise, exercise, target): i
+            pool.submit(run_exercise, exercise, target, snapshot): i
             for i, (exercise, target) in enumerate(pairs)
         }
         for future in as_completed(futures):
@@ -186,9 +264,19 @@ def _new_process_group() -> dict:
     return {"creationflags": getattr(subprocess, "CREATE_NEW_PROCESS_GROUP", 0)}
 
 
-def _kill_group(process: subprocess.Popen) -> None:
-    """Kill the child and everything it started; safe to call when they have already exited."""
+def _kill_all(process: subprocess.Popen) -> int:
+    """Kill the child and everything it started; how many were still there besides the child.
+
+    By ancestry first (a process that left the group with setsid is still a descendant while the
+    child lives: the child is its subreaper, or the init of its namespace), then the group.
+    Safe to call when they have all exited.
+    """
+    reaped = 0
     if os.name == "posix":
+        if process.poll() is None:
+            reaped = max(
+                0, isolation.kill_tree(process.pid) - 1
+            )  # the namespace's init is no leftover
         with contextlib.suppress(ProcessLookupError, PermissionError):
             os.killpg(process.pid, signal.SIGKILL)
     else:
@@ -199,13 +287,17 @@ def _kill_group(process: subprocess.Popen) -> None:
     if process.poll() is None:
         process.kill()
     process.wait()
+    return reaped
 
 
-def _read_events(path: Path) -> list[dict]:
-    if not path.exists():
-        return []
+def _read_events(results, named: Path | None) -> list[dict]:
+    if named is not None:
+        text = named.read_text(encoding="utf-8", errors="replace") if named.exists() else ""
+    else:
+        results.seek(0)
+        text = results.read().decode("utf-8", errors="replace")
     events = []
-    for line in path.read_text(encoding="utf-8", errors="replace").splitlines():
+    for line in text.splitlines():
         try:
             event = json.loads(line)
         except json.JSONDecodeError:
@@ -215,9 +307,8 @@ def _read_events(path: Path) -> list[dict]:
     return events
 
 
-def _tail(path: Path) -> str:
-    with open(path, "rb") as handle:
-        handle.seek(0, os.SEEK_END)
-        size = handle.tell()
-        handle.seek(max(0, size - OUTPUT_TAIL_BYTES))
-        return handle.read().decode("utf-8", errors="replace")
+def _tail(output) -> str:
+    output.seek(0, os.SEEK_END)
+    size = output.tell()
+    output.seek(max(0, size - OUTPUT_TAIL_BYTES))
+    return output.read().decode("utf-8", errors="replace")

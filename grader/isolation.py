@@ -1,0 +1,282 @@
+"""What a grading child can reach: a private read-only snapshot, a minimal environment, and on
+Linux its own PID namespace (and its own uid when the grader runs as root).
+
+The runner asks this module for three things: the snapshot of the grader and the suites for one
+grade run (``snapshot``), a child's environment (``child_environment``), and how to start a
+child (``launcher``: a command prefix and what it guarantees). Every mechanism degrades: where
+the OS or the machine refuses it the child still runs, and ``Launcher.notes`` says what is
+weaker and why, so the report can say so.
+"""
+
+from __future__ import annotations
+
+import compileall
+import contextlib
+import functools
+import os
+import shutil
+import signal
+import subprocess
+import sys
+import tempfile
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import TYPE_CHECKING
+
+import grader
+
+if TYPE_CHECKING:
+    from grader.manifest import Exercise
+
+# The uid a child runs under when the grader runs as root: it can then neither raise its hard
+# limits nor write a file the grader, the repository or the virtualenv owns.
+UNPRIVILEGED_USER = "nobody"
+# Files that are never copied into the snapshot: bytecode a learner could have planted next to
+# the sources (the snapshot compiles its own), and caches.
+_NOT_COPIED = shutil.ignore_patterns("__pycache__", "*.pyc", ".pytest_cache", ".DS_Store")
+
+# Variables a child inherits from the grader, each for a reason; everything else is dropped
+# (GITHUB_*, tokens, passwords, cloud keys, the SSH agent, the files Actions reads back).
+INHERITED = {
+    "PATH": "the programs suites start: nginx, the Celery worker's interpreter",
+    "LANG": "the learner's text encoding and messages",
+    "LANGUAGE": "the learner's text encoding and messages",
+    "TZ": "local times in the learner's code match the machine's",
+    "KATA_REDIS_URL": "the Redis broker of the Celery suites (grader.brokers.choose)",
+    "KATA_AMQP_URL": "the RabbitMQ broker of the Celery suites (grader.brokers.choose)",
+    "CELERY_BROKER_URL": "a Redis broker named the Celery way (grader.brokers.choose)",
+    "KATA_NGINX": "the nginx binary of suite 13 (kata_nginx.find_nginx)",
+    "LD_LIBRARY_PATH": "an interpreter whose libpython lies outside the system folders",
+    "SYSTEMROOT": "Windows: sockets and random numbers need it",
+    "WINDIR": "Windows: system programs",
+    "COMSPEC": "Windows: subprocesses with shell=True",
+    "PATHEXT": "Windows: finding programs on PATH",
+}
+INHERITED_PREFIXES = ("LC_",)  # locale categories, as LANG
+
+
+def child_environment(workdir: Path, tmp: Path) -> dict[str, str]:
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if key in INHERITED or key.startswith(INHERITED_PREFIXES)
+    }
+    env.update(
+        HOME=str(workdir), USERPROFILE=str(workdir),
+        TMPDIR=str(tmp), TEMP=str(tmp), TMP=str(tmp),
+        PYTEST_DISABLE_PLUGIN_AUTOLOAD="1",  # only the plugins the grader names
+        MALLOC_ARENA_MAX="2",  # keeps virtual memory low enough for the address-space limit
+    )  # fmt: skip
+    return env
+
+
+@dataclass(frozen=True)
+class Snapshot:
+    """A private read-only copy of the grader package and the suites, for one grade run."""
+
+    root: Path
+    suites: dict[Path, Path]  # a course's suites folder -> its copy
+
+    @property
+    def code_root(self) -> Path:
+        """The folder a child puts on sys.path: it holds nothing but ``grader/``."""
+        return self.root / "code"
+
+    def suites_dir(self, exercise: Exercise) -> Path:
+        return self.suites[exercise.suite_dir.parent.resolve()]
+
+    def suite_dir(self, exercise: Exercise) -> Path:
+        return self.suites_dir(exercise) / exercise.suite_dir.name
+
+
+@contextlib.contextmanager
+def snapshot(exercises: Iterable[Exercise]) -> Iterator[Snapshot]:
+    """Copy the grader and the suites the exercises use; read-only until the run ends."""
+    root = Path(tempfile.mkdtemp(prefix="kata-snapshot-"))
+    try:
+        package = Path(grader.__file__).resolve().parent
+        code = root / "code" / "grader"
+        shutil.copytree(package, code, ignore=_NOT_COPIED)
+        suites: dict[Path, Path] = {}
+        for exercise in exercises:
+            original = exercise.suite_dir.parent.resolve()
+            if original in suites:
+                continue
+            if original.is_relative_to(package):
+                suites[original] = code / original.relative_to(package)
+            else:
+                suites[original] = root / f"suites-{len(suites)}"
+                shutil.copytree(original, suites[original], ignore=_NOT_COPIED)
+        # Children never write bytecode (-B); compiled once here, each child only reads it.
+        compileall.compile_dir(root, quiet=2, optimize=0, workers=1)
+        _set_modes(root, files=0o444, folders=0o555)
+        yield Snapshot(root, suites)
+    finally:
+        _set_modes(root, files=0o644, folders=0o755)
+        shutil.rmtree(root, ignore_errors=True)
+
+
+def _set_modes(root: Path, files: int, folders: int) -> None:
+    for folder, _dirs, names in os.walk(root):
+        for name in names:
+            with contextlib.suppress(OSError):
+                os.chmod(os.path.join(folder, name), files)
+        with contextlib.suppress(OSError):
+            os.chmod(folder, folders)
+
+
+@dataclass(frozen=True)
+class Launcher:
+    """How children start on this machine, and what that gives them."""
+
+    prefix: tuple[str, ...] = ()
+    pid_namespace: bool = False
+    user_namespace: bool = False
+    uid: int | None = None  # run the child under this uid and gid (grader running as root)
+    gid: int | None = None
+    notes: tuple[str, ...] = field(default=())
+
+    @property
+    def separate_uid(self) -> bool:
+        return self.uid is not None
+
+    @property
+    def level(self) -> str:
+        if self.pid_namespace and (self.separate_uid or self.user_namespace):
+            return "full"
+        if self.pid_namespace or self.separate_uid or sys.platform.startswith("linux"):
+            return "partial"
+        return "basic"
+
+
+@functools.cache
+def launcher() -> Launcher:
+    """Probe once per grader process which isolation this machine allows."""
+    if not sys.platform.startswith("linux"):
+        return Launcher(
+            notes=(
+                f"no PID namespaces on {sys.platform}: a child can see other processes; "
+                "what it started is killed by process group",
+            )
+        )
+    notes: list[str] = []
+    root = os.geteuid() == 0
+    uid, gid = _unprivileged_ids(notes) if root else (None, None)
+    unshare = shutil.which("unshare")
+    if unshare is None:
+        notes.append("no `unshare` command (util-linux): no PID namespace; reaped by ancestry")
+        return Launcher(uid=uid, gid=gid, notes=tuple(notes))
+    namespaces = ("--pid", "--fork", "--mount-proc", "--kill-child")
+    user = () if root else ("--user", "--map-root-user")  # unprivileged: a user namespace too
+    prefix = (unshare, *user, *namespaces)
+    refused = _refusal(prefix)
+    if refused:
+        notes.append(f"PID namespace refused ({refused}): reaped by ancestry instead")
+        return Launcher(uid=uid, gid=gid, notes=tuple(notes))
+    if not root:
+        notes.append(
+            "grader not run as root: children share its uid, so they could write what it "
+            "can write (the grader checks its files after the run)"
+        )
+    return Launcher(prefix, True, not root, uid, gid, tuple(notes))
+
+
+def _refusal(prefix: tuple[str, ...]) -> str:
+    try:
+        done = subprocess.run(
+            [*prefix, "true"], capture_output=True, text=True, timeout=10, check=False
+        )
+    except (OSError, subprocess.SubprocessError) as error:
+        return str(error)
+    if done.returncode == 0:
+        return ""
+    lines = done.stderr.strip().splitlines()
+    return lines[-1] if lines else f"exit code {done.returncode}"
+
+
+def _unprivileged_ids(notes: list[str]) -> tuple[int | None, int | None]:
+    """The uid and gid of the unprivileged user, if a child running as it can still grade."""
+    try:
+        import pwd
+
+        entry = pwd.getpwnam(UNPRIVILEGED_USER)
+    except (ImportError, KeyError):
+        notes.append(f"no user {UNPRIVILEGED_USER!r}: children run as root")
+        return None, None
+    # The interpreter and its packages must be readable by that user (a virtualenv in a
+    # private home folder is not): try an import as it, once.
+    probe = (
+        f"import os; os.setgroups([]); os.setgid({entry.pw_gid}); os.setuid({entry.pw_uid}); "
+        "import pytest"
+    )
+    done = subprocess.run(
+        [sys.executable, "-I", "-B", "-c", probe],
+        capture_output=True, text=True, timeout=30, check=False, cwd="/",
+    )  # fmt: skip
+    if done.returncode != 0:
+        notes.append(
+            f"user {UNPRIVILEGED_USER!r} cannot read the grading virtualenv: children run as root"
+        )
+        return None, None
+    return entry.pw_uid, entry.pw_gid
+
+
+def hand_over(path: Path, uid: int | None, gid: int | None) -> None:
+    """Give a folder the grader made to the child's uid (when the child runs under its own)."""
+    if uid is None:
+        return
+    for folder, dirs, names in os.walk(path):
+        for name in [*dirs, *names]:
+            os.lchown(os.path.join(folder, name), uid, gid)
+    os.chown(path, uid, gid)
+
+
+def descendants(pid: int) -> list[int]:
+    """Every living process below ``pid``, found by parent links (never by name)."""
+    if sys.platform.startswith("linux"):
+        children: dict[int, list[int]] = {}
+        for entry in os.listdir("/proc"):
+            if not entry.isdigit():
+                continue
+            try:
+                with open(f"/proc/{entry}/stat", "rb") as handle:
+                    stat = handle.read()
+            except OSError:
+                continue  # exited meanwhile
+            # The name (field 2) may hold spaces and parentheses: fields after its last ')'.
+            parent = int(stat[stat.rindex(b")") + 2 :].split()[1])
+            children.setdefault(parent, []).append(int(entry))
+        found, todo = [], [pid]
+        while todo:
+            for child in children.get(todo.pop(), []):
+                found.append(child)
+                todo.append(child)
+        return found
+    try:
+        import psutil
+    except ImportError:
+        return []
+    try:
+        return [process.pid for process in psutil.Process(pid).children(recursive=True)]
+    except psutil.Error:
+        return []
+
+
+def kill_tree(pid: int) -> int:
+    """Kill ``pid``'s descendants (stopped first, so none forks meanwhile); how many there were."""
+    if os.name != "posix":
+        return 0
+    killed: set[int] = set()
+    for _round in range(10):  # a new process can appear between listing and stopping
+        found = [child for child in descendants(pid) if child not in killed]
+        if not found:
+            break
+        for child in found:
+            with contextlib.suppress(OSError):
+                os.kill(child, signal.SIGSTOP)
+        for child in found:
+            with contextlib.suppress(OSError):
+                os.kill(child, signal.SIGKILL)
+        killed.update(found)
+    return len(killed)
