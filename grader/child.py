@@ -15,8 +15,28 @@ import os
 import signal
 import sys
 
+PR_CAPBSET_DROP = 24
 PR_SET_CHILD_SUBREAPER = 36
 PR_SET_NO_NEW_PRIVS = 38
+PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL = 47, 4
+MS_NOSUID, MS_NODEV, MS_BIND, MS_REC = 2, 4, 4096, 16384
+SYS_MOUNT_SETATTR = 442  # one number on every architecture (added in Linux 5.12)
+AT_FDCWD, AT_RECURSIVE = -100, 0x8000
+MOUNT_ATTR_RDONLY = 1
+# What a child that is root (of the machine, or of its user namespace) keeps: what nginx's
+# master needs to start its workers under another user and signal them, and to read and write
+# the folders it makes. Everything else is dropped for good: mounting (so the read-only view
+# holds), raising hard limits, tracing, modules, raw devices, open_by_handle_at...
+KEPT_CAPABILITIES = {
+    0,  # CAP_CHOWN
+    1,  # CAP_DAC_OVERRIDE
+    3,  # CAP_FOWNER
+    4,  # CAP_FSETID
+    5,  # CAP_KILL
+    6,  # CAP_SETGID
+    7,  # CAP_SETUID
+    10,  # CAP_NET_BIND_SERVICE
+}
 
 
 def apply_limits(limits: dict) -> None:
@@ -71,6 +91,81 @@ def _prctl(option: int, value: int) -> bool:
         return False
 
 
+def lock_down(writable: list[str]) -> dict:
+    """In the child's own mount namespace: everything read-only but its work folder, a private
+    /dev/shm, and no capability left to undo it. Returns what held, for the report."""
+    held = {"read_only_view": False, "capabilities_dropped": False, "notes": []}
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+    except OSError as error:
+        held["notes"].append(f"no libc to lock the child down: {error}")
+        return held
+
+    def failed(what: str) -> str:
+        return f"{what}: {os.strerror(ctypes.get_errno())}"
+
+    class MountAttr(ctypes.Structure):
+        _fields_ = [(name, ctypes.c_uint64) for name in ("set", "clear", "propagation", "userns")]
+
+    def set_read_only(path: bytes, read_only: bool) -> bool:
+        attr = MountAttr(MOUNT_ATTR_RDONLY, 0, 0, 0) if read_only else MountAttr(0, 1, 0, 0)
+        return libc.syscall(
+            SYS_MOUNT_SETATTR, AT_FDCWD, path, AT_RECURSIVE, ctypes.byref(attr), 32
+        ) == 0  # fmt: skip
+
+    places = [os.fsencode(path) for path in writable]
+    if all(libc.mount(place, place, None, MS_BIND | MS_REC, None) == 0 for place in places):
+        if set_read_only(b"/", True) and all(set_read_only(place, False) for place in places):
+            held["read_only_view"] = True
+            os.chdir(os.getcwd())  # the work folder's new mount, not the read-only one below it
+        else:
+            held["notes"].append(failed("no read-only view (mount_setattr)"))
+    else:
+        held["notes"].append(failed("no read-only view (bind mount)"))
+    # Semaphores of multiprocessing and Celery's prefork pool: a /dev/shm no sibling shares.
+    if libc.mount(b"tmpfs", b"/dev/shm", b"tmpfs", MS_NOSUID | MS_NODEV, b"mode=1777") != 0:
+        held["notes"].append(failed("/dev/shm shared with other processes"))
+    held["capabilities_dropped"] = _drop_capabilities(libc)
+    if not held["capabilities_dropped"]:
+        held["notes"].append(failed("capabilities kept: the child could undo its limits"))
+    return held
+
+
+def _drop_capabilities(libc) -> bool:
+    """Drop every capability but KEPT_CAPABILITIES, also from the bounding set (no way back
+    through exec) and the ambient set."""
+    import ctypes
+
+    try:
+        with open("/proc/sys/kernel/cap_last_cap") as handle:
+            last = int(handle.read())
+    except (OSError, ValueError):
+        last = 40
+    for capability in range(last + 1):
+        if capability not in KEPT_CAPABILITIES and libc.prctl(PR_CAPBSET_DROP, capability, 0, 0, 0):
+            return False
+    libc.prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0)
+
+    class Header(ctypes.Structure):
+        _fields_ = [("version", ctypes.c_uint32), ("pid", ctypes.c_int)]
+
+    class Data(ctypes.Structure):
+        _fields_ = [(name, ctypes.c_uint32) for name in ("effective", "permitted", "inheritable")]
+
+    header, data = Header(0x20080522, 0), (Data * 2)()  # _LINUX_CAPABILITY_VERSION_3
+    if libc.capget(ctypes.byref(header), data) != 0:
+        return False
+    kept = [sum(1 << (cap - 32 * word) for cap in KEPT_CAPABILITIES if cap // 32 == word)
+            for word in (0, 1)]  # fmt: skip
+    for word in (0, 1):
+        data[word].effective &= kept[word]
+        data[word].permitted &= kept[word]
+        data[word].inheritable &= kept[word]
+    return libc.capset(ctypes.byref(header), data) == 0
+
+
 def reap() -> int:
     """Kill every process this child started and that is still there; how many."""
     if os.getpid() == 1:
@@ -101,7 +196,9 @@ def main(argv: list[str]) -> int:
     config = json.loads(argv[0])
     pytest_args = argv[argv.index("--") + 1 :]
     apply_limits(config)
+    held = lock_down(config["writable"]) if config.get("lock_down") else {}
     drop_privileges(config.get("uid"), config.get("gid"))
+    _report(config, {"event": "isolation", **held})
     if os.getpid() != 1:
         # Orphans (a double fork, setsid) come back to this process, so they can be found.
         _prctl(PR_SET_CHILD_SUBREAPER, 1)
@@ -116,12 +213,16 @@ def main(argv: list[str]) -> int:
     # (a stuck worker, a non-daemon thread) must not hold the exercise until its time limit.
     sys.stdout.flush()
     sys.stderr.flush()
-    reaped = reap()
+    _report(config, {"event": "reaped", "count": reap()})
+    os._exit(code)
+
+
+def _report(config: dict, event: dict) -> None:
+    """A line of the child's own in the results, next to the plugin's."""
     results_fd = config.get("results_fd")
     if results_fd is not None:
         with contextlib.suppress(OSError):
-            os.write(results_fd, (json.dumps({"event": "reaped", "count": reaped}) + "\n").encode())
-    os._exit(code)
+            os.write(results_fd, (json.dumps(event) + "\n").encode())
 
 
 if __name__ == "__main__":

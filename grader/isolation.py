@@ -141,14 +141,6 @@ class Launcher:
     def separate_uid(self) -> bool:
         return self.uid is not None
 
-    @property
-    def level(self) -> str:
-        if self.pid_namespace and (self.separate_uid or self.user_namespace):
-            return "full"
-        if self.pid_namespace or self.separate_uid or sys.platform.startswith("linux"):
-            return "partial"
-        return "basic"
-
 
 @functools.cache
 def launcher() -> Launcher:
@@ -216,7 +208,7 @@ def _unprivileged_ids(notes: list[str]) -> tuple[int | None, int | None]:
     )  # fmt: skip
     if done.returncode != 0:
         notes.append(
-            f"user {UNPRIVILEGED_USER!r} cannot read the grading virtualenv: children run as root"
+            f"user {UNPRIVILEGED_USER!r} cannot read the grading interpreter: children keep uid 0 (without capabilities where the lock-down holds)"
         )
         return None, None
     return entry.pw_uid, entry.pw_gid

@@ -66,6 +66,7 @@ class ChildRun:
 def child_command(
     exercise: Exercise,
     exercise_dir: Path,
+    workdir: Path,
     results: str,
     snapshot: isolation.Snapshot,
     launcher: isolation.Launcher,
@@ -81,6 +82,9 @@ def child_command(
         "uid": launcher.uid,
         "gid": launcher.gid,
         "results_fd": results_fd,
+        # Its own mount namespace comes with the PID namespace: lock it (grader.child.lock_down).
+        "lock_down": launcher.pid_namespace,
+        "writable": [str(workdir)],
         # On sys.path before pytest starts, because pytest-django sets Django up that early: the
         # suite folder first (its settings), the learner folder last (never shadowing anything).
         "sys_path": [str(suite_dir)],
@@ -141,7 +145,7 @@ def run_exercise(
         with tempfile.TemporaryFile() as results, tempfile.TemporaryFile() as output:
             results_fd, results_name = _results_channel(results, workdir, launcher)
             command = child_command(
-                exercise, exercise_dir, results_name, snapshot, launcher, results_fd
+                exercise, exercise_dir, workdir, results_name, snapshot, launcher, results_fd
             )
             started = time.monotonic()
             process = subprocess.Popen(
@@ -167,6 +171,8 @@ def run_exercise(
         reaped = reaped_by_parent + sum(
             event.get("count", 0) for event in events if event.get("event") == "reaped"
         )
+        # The child's own account of its lock-down, written before any learner code ran.
+        held = next((event for event in events if event.get("event") == "isolation"), {})
         return ChildRun(
             exercise=exercise,
             target=Path(target),
@@ -175,7 +181,7 @@ def run_exercise(
             timed_out=timed_out,
             duration=finished - started,
             output_tail=tail,
-            isolation=isolation_report(launcher, reaped),
+            isolation=isolation_report(launcher, reaped, held),
             started=started,
             finished=finished,
         )
@@ -183,18 +189,30 @@ def run_exercise(
         shutil.rmtree(private, ignore_errors=True)
 
 
-def isolation_report(launcher: isolation.Launcher, reaped: int) -> dict:
+def isolation_report(launcher: isolation.Launcher, reaped: int, held: dict) -> dict:
     """What was in force for one child, for the report; ``notes`` say why it was weaker."""
+    read_only_view = bool(held.get("read_only_view"))
+    capabilities_dropped = bool(held.get("capabilities_dropped"))
+    root = os.name == "posix" and os.geteuid() == 0
+    separate_uid = launcher.separate_uid
+    # As root (of the machine or of its user namespace) a child could lift its own hard limits
+    # and undo its mounts unless it gave up its capabilities, or its uid.
+    locked = separate_uid or capabilities_dropped or (os.name == "posix" and not root)
+    notes = list(launcher.notes) + [str(note) for note in held.get("notes", [])]
+    if launcher.pid_namespace and not read_only_view and not separate_uid:
+        notes.append("no read-only view: the child could write what the grader can write")
+    full = launcher.pid_namespace and locked and (read_only_view or separate_uid)
+    level = "full" if full else "partial" if launcher.pid_namespace or locked else "basic"
     return {
-        "level": launcher.level,
+        "level": level,
         "snapshot": True,
         "pid_namespace": launcher.pid_namespace,
-        "mount_namespace": launcher.pid_namespace,  # --mount-proc: /proc of its own namespace
-        "read_only_view": launcher.separate_uid,  # files the grader owns are not the child's
-        "separate_uid": launcher.separate_uid,
-        "hard_limits": os.name == "posix" and (launcher.separate_uid or os.geteuid() != 0),
+        "mount_namespace": launcher.pid_namespace,
+        "read_only_view": read_only_view,
+        "separate_uid": separate_uid,
+        "hard_limits": os.name == "posix" and locked,
         "reaped": reaped,
-        "notes": list(launcher.notes),
+        "notes": notes,
     }
 
 
