@@ -1,0 +1,430 @@
+"""The child side of isolation, attacked for real: learner code in exercise 01 (adder) of a copy
+of the fixture course tries each path to a false pass or a broken report, and fails.
+
+Each case shows that the attack changed nothing: no false pass, the bystander (02, greeter) is
+still graded right, no file changed on disk, no process is left (found by ancestry or by PID
+namespace, never by name). Learner code reports what it saw through its own results file
+(``probe`` events): the only channel a child has to the grader.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import shutil
+import subprocess
+import sys
+import textwrap
+from pathlib import Path
+
+import pytest
+
+import grader
+from grader import isolation
+from grader.manifest import load_course
+from grader.results import score_exercise
+from grader.runner import ChildRun, run_pairs
+
+pytestmark = pytest.mark.slow
+
+HERE = Path(__file__).parent
+LINUX = sys.platform.startswith("linux")
+needs_linux = pytest.mark.skipif(not LINUX, reason="PID namespaces and subreapers are Linux's")
+
+SOLVED_ADDER = "def add(a, b):\n    return a + b\n\n\ndef mul(a, b):\n    return a * b\n\n\ndef total(items):\n    return sum(items)\n"  # noqa: E501
+STUB_GREETER = "def greet(name):\n    raise NotImplementedError\n"
+SOLVED_GREETER = 'def greet(name):\n    return f"Hello, {name}!"\n'
+# Learner code's way to tell the test what it saw: a line in its own results file.
+PROBE = textwrap.dedent("""
+    import json as _json, os as _os, sys as _sys
+
+    def probe(**fields):
+        line = _json.dumps({"event": "probe", **fields}) + "\\n"
+        _os.write(_json.loads(_sys.argv[1])["results_fd"], line.encode())
+""")
+
+
+@pytest.fixture
+def course(tmp_path):
+    """A private copy of the fixture course: an attack that got through cannot harm the real one."""
+    copy = tmp_path / "course"
+    shutil.copytree(HERE / "fixture_course", copy)
+    return load_course(copy / "grader" / "course.toml")
+
+
+@pytest.fixture
+def target(tmp_path, course):
+    def build(files: dict[str, str]) -> Path:
+        folder = tmp_path / "target"
+        shutil.copytree(course.solutions_dir, folder, dirs_exist_ok=True)
+        for relative, text in files.items():
+            path = folder / relative
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text(text, encoding="utf-8")
+        return folder
+
+    return build
+
+
+def grade(course, target: Path, *slugs: str, jobs: int = 1) -> dict[str, ChildRun]:
+    """Grade the exercises in the order given (one at a time unless ``jobs``), as Classroom does."""
+    chosen = [next(e for e in course.exercises if e.slug == slug) for slug in slugs]
+    runs = run_pairs([(exercise, target) for exercise in chosen], jobs=jobs)
+    return {run.exercise.slug: run for run in runs}
+
+
+def attack(source: str) -> dict[str, str]:
+    """Exercise 01 solved, with the attack run when the suite imports it."""
+    return {"01_adder/adder.py": PROBE + textwrap.dedent(source) + "\n" + SOLVED_ADDER}
+
+
+def probes(run: ChildRun) -> list[dict]:
+    return run.events_of("probe")
+
+
+def assert_bystander_fails(run: ChildRun) -> None:
+    """The greeter is a stub: whatever the attacker did, it must not pass."""
+    result = score_exercise(run)
+    assert result.status == "fail" and result.points == 0, (result.status, run.output_tail)
+
+
+def tree_hashes(*roots: Path) -> dict[str, str]:
+    hashes = {}
+    for root in roots:
+        paths = [root] if root.is_file() else sorted(p for p in root.rglob("*") if p.is_file())
+        for path in paths:
+            if "__pycache__" not in path.parts:
+                hashes[str(path)] = hashlib.sha256(path.read_bytes()).hexdigest()
+    return hashes
+
+
+def processes_in_namespace(link: str) -> list[int]:
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                if os.readlink(f"/proc/{entry}/ns/pid") == link and alive(int(entry)):
+                    found.append(int(entry))
+            except OSError:
+                continue
+    return found
+
+
+def alive(pid: int) -> bool:
+    """Running or stopped; a zombie only waits for its new parent to collect its exit status."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_bytes()
+    except OSError:
+        return False
+    return stat[stat.rindex(b")") + 2 :][:1] != b"Z"
+
+
+def living_descendants() -> list[int]:
+    return [pid for pid in isolation.descendants(os.getpid()) if alive(pid)]
+
+
+def test_a_json_py_or_grader_package_in_a_learner_or_course_folder_is_never_imported(
+    course, target
+):
+    poison = "raise SystemExit('a learner file shadowed the standard library or the grader')\n"
+    course_root = course.solutions_dir.parent
+    for place in (course_root, course_root / "grader"):
+        (place / "json.py").write_text(poison, encoding="utf-8")
+    folder = target({
+        "json.py": poison,
+        "01_adder/json.py": poison,
+        "01_adder/pytest.py": poison,
+        "grader/__init__.py": poison,
+        "grader/plugin.py": poison,
+        "01_adder/grader/__init__.py": poison,
+        "01_adder/grader/plugin.py": poison,
+    })  # fmt: skip
+    runs = grade(course, folder, "adder", "greeter")
+    for run in runs.values():
+        result = score_exercise(run)
+        assert result.status == "pass" and result.points == result.max_points, run.output_tail
+
+
+def test_rewriting_suites_the_grader_or_the_virtualenv_changes_nothing(course, target):
+    # The files of the course copy and the snapshot are forged for real. The grader's own code
+    # and the grading virtualenv are shared with other work: they are only opened for writing
+    # (which changes nothing), to show the child could not.
+    shared = [Path(grader.__file__).parent / "plugin.py", Path(pytest.__file__)]
+    course_suites = course.solutions_dir.parent / "grader" / "suites"
+    forged_test = "def test_greets_by_name():\n    pass\n"
+    folder = target({
+        "02_greeter/greeter.py": STUB_GREETER,
+        **attack(f"""
+            import grader, pathlib, sys
+            snapshot_suites = pathlib.Path(sys.modules["test_adder"].__file__).parents[1]
+            forged = []
+            for path in [
+                snapshot_suites / "02_greeter" / "test_greeter.py",
+                pathlib.Path(grader.__file__).parent / "plugin.py",
+                pathlib.Path({str(course_suites / "02_greeter" / "test_greeter.py")!r}),
+            ]:
+                try:
+                    try:
+                        path.chmod(0o644)
+                    except OSError:
+                        pass
+                    path.write_text({forged_test!r})
+                    forged.append(str(path))
+                except OSError:
+                    pass
+            for path in {[str(path) for path in shared]!r}:
+                try:
+                    open(path, "a").close()
+                    forged.append(path)
+                except OSError:
+                    pass
+            probe(forged=forged)
+        """),
+    })  # fmt: skip
+    before = tree_hashes(course_suites, *shared)
+    first = grade(course, folder, "adder", "greeter")
+    second = grade(course, folder, "greeter")  # a later run, as every later push
+    assert probes(first["adder"]) == [{"event": "probe", "forged": []}]
+    assert_bystander_fails(first["greeter"])
+    assert_bystander_fails(second["greeter"])
+    assert tree_hashes(course_suites, *shared) == before
+
+
+@needs_linux
+def test_a_child_can_neither_see_nor_signal_nor_forge_its_siblings_or_the_grader(
+    course, target, tmp_path
+):
+    # A stand-in for the grader, found by its PID as a learner would read it in /proc.
+    stand_in = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(120)"])
+    forged_result = json.dumps({
+        "event": "result", "name": "02_greeter/test_greeter.py::test_greets_by_name",
+        "status": "passed", "message": "", "duration": 0.0,
+    })  # fmt: skip
+    try:
+        folder = target({
+            "02_greeter/greeter.py": STUB_GREETER,
+            **attack(f"""
+                import glob, json, os, signal, sys, time
+                # Only this grade run's children are attacked (their command lines name its
+                # snapshot), and the stand-in: were the defence gone, nothing else is touched.
+                this_run = os.fsencode(json.loads(sys.argv[1])["sys_path"][0]).rsplit(b"/", 2)[0]
+                seen, signalled, written = set(), [], []
+                for _ in range(10):  # a while: the sibling is starting meanwhile
+                    for entry in os.listdir("/proc"):
+                        if not entry.isdigit() or int(entry) in (os.getpid(), 1):
+                            continue
+                        pid = int(entry)
+                        try:
+                            command = open(f"/proc/{{pid}}/cmdline", "rb").read().split(b"\\0")
+                        except OSError:
+                            continue
+                        seen.add(pid)
+                        sibling = any(this_run in part for part in command)
+                        if not sibling and pid != {stand_in.pid}:
+                            continue
+                        for sig in (signal.SIGSTOP, signal.SIGKILL):
+                            try:
+                                os.kill(pid, sig)
+                                signalled.append(pid)
+                            except OSError:
+                                pass
+                        if not sibling:
+                            continue
+                        for fd in glob.glob(f"/proc/{{pid}}/fd/*"):  # its results file
+                            try:
+                                with open(fd, "a") as handle:
+                                    handle.write({forged_result!r} + "\\n")
+                                written.append(fd)
+                            except OSError:
+                                pass
+                        if b"--kata-exercise-dir" in command:  # its copy of the learner folder
+                            folder = command[command.index(b"--kata-exercise-dir") + 1]
+                            try:
+                                with open(os.path.join(folder, b"greeter.py"), "w") as handle:
+                                    handle.write({SOLVED_GREETER!r})
+                                written.append(os.fsdecode(folder))
+                            except OSError:
+                                pass
+                    for sig in (signal.SIGSTOP, signal.SIGKILL):
+                        try:
+                            os.kill({stand_in.pid}, sig)
+                            signalled.append({stand_in.pid})
+                        except OSError:
+                            pass
+                    time.sleep(0.04)
+                probe(seen=sorted(seen), signalled=signalled, written=written)
+            """),
+        })  # fmt: skip
+        runs = grade(course, folder, "adder", "greeter", jobs=2)
+        stand_in_state = Path(f"/proc/{stand_in.pid}/stat").read_bytes()
+    finally:
+        stand_in.kill()
+        stand_in.wait()
+    seen = probes(runs["adder"])
+    assert seen, runs["adder"].output_tail
+    assert seen[0]["signalled"] == [] and seen[0]["written"] == [], seen
+    # Its own namespace: nothing but its own processes (none here) is visible.
+    assert seen[0]["seen"] == [], seen
+    assert stand_in_state[stand_in_state.rindex(b")") + 2 :][:1] in (b"S", b"R")
+    assert_bystander_fails(runs["greeter"])
+    assert runs["greeter"].events_of("probe") == []
+
+
+def _daemon(report: Path) -> str:
+    # Double fork, a new session, a harmless name: escapes a process group and any name match.
+    return f"""
+        import ctypes, os, time
+        if os.fork() == 0:
+            os.setsid()
+            if os.fork() == 0:
+                ctypes.CDLL(None).prctl(15, b"kworker/0:1", 0, 0, 0)  # PR_SET_NAME
+                probe(daemon=os.getpid(), namespace=os.readlink("/proc/self/ns/pid"))
+                while True:  # forge the report as soon as the grader has written it
+                    try:
+                        if open({str(report)!r}).read() == "final report":
+                            open({str(report)!r}, "w").write("forged report")
+                    except OSError:
+                        pass
+                    time.sleep(0.02)
+            os._exit(0)
+        os.wait()
+    """
+
+
+def _assert_daemon_gone(run: ChildRun, report: Path) -> None:
+    # What the grader does once every child is done: write its report.
+    report.write_text("final report", encoding="utf-8")
+    (seen,) = probes(run)
+    assert living_descendants() == []
+    if seen["namespace"] != os.readlink("/proc/self/ns/pid"):
+        assert processes_in_namespace(seen["namespace"]) == []
+    else:
+        assert not alive(seen["daemon"])
+    assert run.isolation["reaped"] >= 1
+    assert report.read_text(encoding="utf-8") == "final report"
+
+
+@needs_linux
+def test_a_setsid_daemon_that_renamed_itself_is_gone_when_grading_returns(course, target, tmp_path):
+    report = tmp_path / "report.json"
+    folder = target(attack(_daemon(report)))
+    runs = grade(course, folder, "adder")
+    assert score_exercise(runs["adder"]).status == "pass"
+    _assert_daemon_gone(runs["adder"], report)
+
+
+@needs_linux
+def test_without_namespaces_the_daemon_is_still_reaped_by_ancestry(
+    course, target, tmp_path, monkeypatch
+):
+    """Where namespaces are refused (an unprivileged runner), the child is a subreaper."""
+    monkeypatch.setattr(isolation, "launcher", lambda: isolation.Launcher(notes=("refused",)))
+    report = tmp_path / "report.json"
+    folder = target(attack(_daemon(report)))
+    runs = grade(course, folder, "adder")
+    assert runs["adder"].isolation["pid_namespace"] is False
+    assert "refused" in runs["adder"].isolation["notes"]
+    _assert_daemon_gone(runs["adder"], report)
+
+
+@pytest.mark.skipif(os.name != "posix", reason="no resource limits on Windows")
+def test_a_child_cannot_lift_its_limits(course, target):
+    folder = target(
+        attack("""
+        import resource
+        limits = {}
+        for name in ("RLIMIT_AS", "RLIMIT_FSIZE", "RLIMIT_CPU", "RLIMIT_CORE"):
+            kind = getattr(resource, name)
+            soft, hard = resource.getrlimit(kind)
+            for wanted in ((hard, hard), (resource.RLIM_INFINITY, resource.RLIM_INFINITY)):
+                try:
+                    resource.setrlimit(kind, wanted)
+                except (ValueError, OSError):
+                    pass
+            limits[name] = (soft, hard, resource.getrlimit(kind))
+        probe(limits=limits)
+        hog = []
+        try:
+            while len(hog) < 64:
+                hog.append(bytearray(64 * 2**20))
+            probe(hog="4 GiB held past the memory limit")
+        except MemoryError:
+            del hog
+    """)
+    )
+    (run,) = grade(course, folder, "adder").values()
+    (seen,) = [event for event in probes(run) if "limits" in event]
+    memory = run.exercise.limits.memory_mb * 2**20
+    for name, (soft, hard, after) in seen["limits"].items():
+        assert soft == hard == after[0] == after[1], (name, soft, hard, after)
+    if sys.platform.startswith("linux"):
+        assert seen["limits"]["RLIMIT_AS"][0] == memory
+        assert seen["limits"]["RLIMIT_FSIZE"][0] == 128 * 2**20
+    assert not [event for event in probes(run) if "hog" in event]
+
+
+def test_a_child_sees_a_minimal_environment_with_its_work_folder_as_home(
+    course, target, tmp_path, monkeypatch
+):
+    github_output = tmp_path / "github_output"
+    github_output.write_text("", encoding="utf-8")
+    secrets = {
+        "GITHUB_OUTPUT": str(github_output),
+        "GITHUB_STEP_SUMMARY": str(tmp_path / "summary.md"),
+        "GITHUB_ENV": str(tmp_path / "env"),
+        "GITHUB_TOKEN": "ghs_secret",
+        "GH_TOKEN": "ghs_secret",
+        "ACTIONS_RUNTIME_TOKEN": "secret",
+        "AWS_SECRET_ACCESS_KEY": "secret",
+        "DATABASE_PASSWORD": "secret",
+        "SSH_AUTH_SOCK": str(tmp_path / "agent.sock"),
+    }
+    for name, value in secrets.items():
+        monkeypatch.setenv(name, value)
+    folder = target(
+        attack(f"""
+        probe(environ=dict(_os.environ), cwd=_os.getcwd())
+        try:
+            with open({str(github_output)!r}, "a") as handle:
+                handle.write("ex01=forged\\n")
+        except OSError:
+            pass
+    """)
+    )
+    (run,) = grade(course, folder, "adder").values()
+    (seen,) = probes(run)
+    environ = seen["environ"]
+    assert not set(secrets) & set(environ)
+    assert not [name for name in environ if name.startswith("GITHUB_")]
+    assert "secret" not in json.dumps(environ)
+    assert environ["HOME"] == seen["cwd"]
+    assert environ["PATH"] == os.environ["PATH"]
+    if isolation.launcher().pid_namespace:
+        assert github_output.read_text(encoding="utf-8") == ""
+
+
+def test_each_run_says_which_isolation_held_and_when_it_ran(course, target):
+    (run,) = grade(course, target({}), "greeter").values()
+    described = run.isolation
+    assert described["snapshot"] is True
+    assert described["level"] in {"full", "partial", "basic"}
+    assert set(described) >= {
+        "pid_namespace", "mount_namespace", "read_only_view", "separate_uid", "hard_limits",
+        "reaped", "notes",
+    }  # fmt: skip
+    assert run.started < run.finished
+    if described["level"] != "full":
+        assert described["notes"], described
+
+
+def test_the_snapshot_is_private_read_only_and_gone_after_the_run(course):
+    exercise = course.exercises[0]
+    with isolation.snapshot([exercise]) as snapshot:
+        copy = snapshot.suite_dir(exercise) / "test_adder.py"
+        assert copy.read_bytes() == (exercise.suite_dir / "test_adder.py").read_bytes()
+        assert (snapshot.code_root / "grader" / "plugin.py").exists()
+        assert sorted(path.name for path in snapshot.code_root.iterdir()) == ["grader"]
+        assert copy.stat().st_mode & 0o777 == 0o444
+        assert snapshot.code_root.stat().st_mode & 0o777 == 0o555
+    assert not snapshot.root.exists()
