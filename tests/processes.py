@@ -1,0 +1,82 @@
+"""What a test needs to see through the grading sandbox: processes by ancestry or PID namespace
+(never by name), and a channel learner code can report on from inside any child."""
+
+from __future__ import annotations
+
+import json
+import os
+import socket
+import time
+from pathlib import Path
+
+from grader import isolation
+
+
+def alive(pid: int) -> bool:
+    """Running or stopped; a zombie only waits for its new parent to collect its exit status."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_bytes()
+    except OSError:
+        return False
+    return stat[stat.rindex(b")") + 2 :][:1] != b"Z"
+
+
+def processes_in_namespace(link: str) -> list[int]:
+    """Live processes whose PID namespace is ``link`` (as /proc/PID/ns/pid reads)."""
+    found = []
+    for entry in os.listdir("/proc"):
+        if entry.isdigit():
+            try:
+                if os.readlink(f"/proc/{entry}/ns/pid") == link and alive(int(entry)):
+                    found.append(int(entry))
+            except OSError:
+                continue
+    return found
+
+
+def living_descendants() -> list[int]:
+    return [pid for pid in isolation.descendants(os.getpid()) if alive(pid)]
+
+
+def assert_left_nothing_running(namespace: str, pid: int, seconds: float = 5.0) -> None:
+    """The process ``pid`` (as seen in ``namespace``) and everything in a private namespace are
+    gone: a child's own PID namespace must be empty; without one, the pid itself must be dead."""
+    own = os.readlink("/proc/self/ns/pid")
+    deadline = time.monotonic() + seconds
+    while True:
+        left = processes_in_namespace(namespace) if namespace != own else [pid] * alive(pid)
+        left += living_descendants()
+        if not left or time.monotonic() > deadline:
+            break
+        time.sleep(0.05)
+    assert not left, f"processes started by learner code still run after grading: {left}"
+
+
+class Beacon:
+    """A UDP socket on 127.0.0.1: learner code sends it JSON from inside the sandbox, where it
+    can write no file the test could read (everything but its work folder is read-only)."""
+
+    def __init__(self) -> None:
+        self.socket = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+        self.socket.bind(("127.0.0.1", 0))
+        self.port = self.socket.getsockname()[1]
+
+    def send_code(self, expression: str) -> str:
+        """One line of Python that sends ``expression`` (JSON-able) to the beacon."""
+        return (
+            "__import__('socket').socket(2, 2).sendto("
+            f"__import__('json').dumps({expression}).encode(), ('127.0.0.1', {self.port}))"
+        )
+
+    def received(self) -> list:
+        """Everything sent so far (grading is over when this is called)."""
+        self.socket.setblocking(False)
+        messages = []
+        while True:
+            try:
+                messages.append(json.loads(self.socket.recv(65536)))
+            except BlockingIOError:
+                return messages
+
+    def close(self) -> None:
+        self.socket.close()
