@@ -32,9 +32,6 @@ if TYPE_CHECKING:
 # The uid a child runs under when the grader runs as root: it can then neither raise its hard
 # limits nor write a file the grader, the repository or the virtualenv owns.
 UNPRIVILEGED_USER = "nobody"
-# Files that are never copied into the snapshot: bytecode a learner could have planted next to
-# the sources (the snapshot compiles its own), and caches.
-_NOT_COPIED = shutil.ignore_patterns("__pycache__", "*.pyc", ".pytest_cache", ".DS_Store")
 
 # Variables a child inherits from the grader, each for a reason; everything else is dropped
 # (GITHUB_*, tokens, passwords, cloud keys, the SSH agent, the files Actions reads back).
@@ -92,22 +89,29 @@ class Snapshot:
 
 @contextlib.contextmanager
 def snapshot(exercises: Iterable[Exercise]) -> Iterator[Snapshot]:
-    """Copy the grader and the suites the exercises use; read-only until the run ends."""
+    """Copy the grader and the suites of these exercises; read-only until the run ends."""
     root = Path(tempfile.mkdtemp(prefix="kata-snapshot-"))
     try:
         package = Path(grader.__file__).resolve().parent
         code = root / "code" / "grader"
-        shutil.copytree(package, code, ignore=_NOT_COPIED)
+        # The course's suites are copied one by one below: only those this run grades.
+        _copy(package, code, also_ignored=("suites",))
         suites: dict[Path, Path] = {}
         for exercise in exercises:
             original = exercise.suite_dir.parent.resolve()
-            if original in suites:
-                continue
-            if original.is_relative_to(package):
-                suites[original] = code / original.relative_to(package)
-            else:
-                suites[original] = root / f"suites-{len(suites)}"
-                shutil.copytree(original, suites[original], ignore=_NOT_COPIED)
+            if original not in suites:
+                inside = original.is_relative_to(package)
+                copy = (
+                    code / original.relative_to(package)
+                    if inside
+                    else root / f"suites-{len(suites)}"
+                )
+                copy.mkdir(parents=True)
+                for item in original.iterdir():  # pytest.ini and the like, shared by the suites
+                    if item.is_file():
+                        shutil.copyfile(item, copy / item.name)
+                suites[original] = copy
+            _copy(exercise.suite_dir, suites[original] / exercise.suite_dir.name)
         # Children never write bytecode (-B); compiled once here, each child only reads it.
         compileall.compile_dir(root, quiet=2, optimize=0, workers=1)
         _set_modes(root, files=0o444, folders=0o555)
@@ -115,6 +119,19 @@ def snapshot(exercises: Iterable[Exercise]) -> Iterator[Snapshot]:
     finally:
         _set_modes(root, files=0o644, folders=0o755)
         shutil.rmtree(root, ignore_errors=True)
+
+
+def _copy(source: Path, copy: Path, also_ignored: tuple[str, ...] = ()) -> None:
+    if copy.exists():
+        return
+    # Never bytecode found next to the sources (the snapshot compiles its own), nor caches.
+    ignored = shutil.ignore_patterns("__pycache__", "*.pyc", ".pytest_cache", ".DS_Store")
+    shutil.copytree(
+        source, copy, copy_function=shutil.copyfile,
+        ignore=lambda folder, names: ignored(folder, names) | (
+            set(also_ignored) & set(names) if Path(folder) == source else set()
+        ),
+    )  # fmt: skip
 
 
 def _set_modes(root: Path, files: int, folders: int) -> None:
