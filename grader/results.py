@@ -6,6 +6,7 @@ Writers take this model and know nothing of pytest or child processes.
 from __future__ import annotations
 
 import platform
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,6 +18,23 @@ PASSED, FAILED, ERROR, TIMEOUT, SKIPPED = "passed", "failed", "error", "timeout"
 # Test statuses are pytest-like; exercise statuses are pass, fail, error and timeout.
 # The name of the one synthetic test reported when a suite could not even start.
 GRADING_TEST = "(grading)"
+
+# Characters that can move the cursor, recolour or rewrite what a terminal, a Markdown page or an
+# XML reader shows: C0 controls but newline and tab, DEL, C1 controls (CSI, OSC, …), bidirectional
+# overrides and line separators. Learner text is shown with these written out as escapes.
+_HIDDEN_CONTROLS = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
+)
+
+
+def printable(text: str) -> str:
+    r"""Learner text made safe to show anywhere: "\x1b[2J" becomes the six characters \x1b[2J."""
+    return _HIDDEN_CONTROLS.sub(_escape, text)
+
+
+def _escape(match: re.Match) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 @dataclass
@@ -136,16 +154,17 @@ def _test_results(run: ChildRun) -> list[TestResult]:
     interrupted = next((name for name in reversed(started) if name not in finished), None)
     results = []
     for expected in collected[0]["tests"]:
-        name, task = expected["name"], expected["task"]
-        event = finished.get(name)
+        raw_name, task = expected["name"], expected["task"]
+        name, event = printable(raw_name), finished.get(raw_name)
         if event is not None:
-            results.append(
-                TestResult(name, task, event["status"], event["message"], event["duration"])
-            )
-        elif name == interrupted:
+            message = printable(str(event.get("message", "")))
+            results.append(TestResult(name, task, event["status"], message, event["duration"]))
+        elif raw_name == interrupted:
             results.append(TestResult(name, task, *_interrupted(run)))
         else:
-            results.append(TestResult(name, task, *_never_ran(run, interrupted)))
+            results.append(
+                TestResult(name, task, *_never_ran(run, interrupted and printable(interrupted)))
+            )
     return results
 
 
@@ -178,7 +197,7 @@ def _no_tests_message(run: ChildRun) -> str:
 
 
 def _output_excerpt(run: ChildRun) -> str:
-    lines = [line for line in run.output_tail.strip().splitlines() if line.strip()][-8:]
+    lines = [line for line in printable(run.output_tail).strip().splitlines() if line.strip()][-8:]
     return ("\nLast output:\n  " + "\n  ".join(lines)) if lines else ""
 
 

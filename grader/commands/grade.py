@@ -6,7 +6,7 @@ import os
 from pathlib import Path
 
 from grader.manifest import Course
-from grader.results import score_course
+from grader.results import printable, score_course
 from grader.runner import run_exercises
 from grader.selection import select
 from grader.writers import github
@@ -46,7 +46,7 @@ def grade(
         write_junit(result, junit_path)
     print_report(console, result, exercises_dir=_shown(target))
     if classroom:
-        changes = os.environ.get("KATA_TEMPLATE_CHANGES", "").split()
+        changes = printable(os.environ.get("KATA_TEMPLATE_CHANGES", "")).split()
         github.write_outputs(result, Path(os.environ["GITHUB_OUTPUT"]))
         if os.environ.get("GITHUB_STEP_SUMMARY"):
             github.write_summary(result, Path(os.environ["GITHUB_STEP_SUMMARY"]), changes)
