@@ -1,0 +1,355 @@
+"""The parent's checks around a grading run: what the children must not have changed.
+
+- ``Fingerprint``: sha256 of the grading files (the grader, the suites, noxfile.py,
+  pyproject.toml) and of every exercise folder of the target, taken before the children start
+  and compared after they are gone; ``ChangeWatch`` narrows each change down to the runs that
+  were going when it happened (a cheap stat scan after each child).
+- ``ProtectedFile``: $GITHUB_OUTPUT and $GITHUB_STEP_SUMMARY as they were before grading;
+  whatever a child appended is cut off, a rewritten file is put back.
+- ``verify_installed_files``: the installed code of the packages grading relies on, against the
+  sha256 of each package's RECORD.
+- ``scan_learner_files``: integrity flags for learner code that reaches into the grading machinery.
+  Flags are for a person to review; they never change points.
+"""
+
+from __future__ import annotations
+
+import ast
+import base64
+import contextlib
+import hashlib
+import importlib.metadata
+import os
+import re
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+
+# Bytecode caches are written by Python itself; a forged one is still caught by its source.
+_SKIPPED_PARTS = {"__pycache__", ".pytest_cache", ".hypothesis", ".mypy_cache", ".ruff_cache"}
+
+
+def _files_under(root: Path) -> Iterable[Path]:
+    if root.is_file():
+        yield root
+        return
+    for folder, subfolders, files in os.walk(root):
+        subfolders[:] = sorted(name for name in subfolders if name not in _SKIPPED_PARTS)
+        for name in sorted(files):
+            yield Path(folder) / name
+
+
+def _sha256(path: Path) -> str:
+    with open(path, "rb") as handle:
+        return hashlib.file_digest(handle, "sha256").hexdigest()
+
+
+def _stat_key(path: Path) -> tuple[int, int, int, int]:
+    # ctime cannot be set back by an unprivileged process: a rewrite always shows here.
+    info = path.stat()
+    return (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
+
+
+@dataclass(frozen=True)
+class Fingerprint:
+    """sha256 of every file under the given roots, keyed by path."""
+
+    digests: dict[Path, str]
+
+    @classmethod
+    def of(cls, roots: Iterable[Path]) -> Fingerprint:
+        digests = {}
+        for root in roots:
+            if not root.exists():
+                continue
+            for path in _files_under(root):
+                try:
+                    digests[path] = _sha256(path)
+                except OSError:
+                    digests[path] = "unreadable"
+        return cls(digests)
+
+    def changes(self, later: Fingerprint) -> list[tuple[Path, str]]:
+        """(path, "changed" | "added" | "removed") for every difference, sorted by path."""
+        found = []
+        for path in sorted(self.digests.keys() | later.digests.keys()):
+            before, after = self.digests.get(path), later.digests.get(path)
+            if before == after:
+                continue
+            found.append(
+                (path, "added" if before is None else "removed" if after is None else "changed")
+            )
+        return found
+
+
+def grading_roots(course_root: Path, grader_dir: Path, suites_dir: Path) -> list[Path]:
+    """What no child may change: the grader's code, the suites, the session and dependency files."""
+    roots = [grader_dir, suites_dir, course_root / "noxfile.py", course_root / "pyproject.toml"]
+    unique = []
+    for root in roots:
+        if not any(root == seen or seen in root.parents for seen in unique):
+            unique.append(root)
+    return unique
+
+
+class ChangeWatch:
+    """A cheap stat scan after each finished child: when a file first looked different."""
+
+    def __init__(self, roots: list[Path]) -> None:
+        self.roots = roots
+        self._last = self._scan()
+        self._last_time = time.monotonic()
+        self.first_seen: dict[Path, tuple[float, float]] = {}
+
+    def _scan(self) -> dict[Path, tuple]:
+        state = {}
+        for root in self.roots:
+            if not root.exists():
+                continue
+            for path in _files_under(root):
+                try:
+                    state[path] = _stat_key(path)
+                except OSError:
+                    state[path] = ()
+        return state
+
+    def check(self) -> None:
+        now_state, now = self._scan(), time.monotonic()
+        for path in self._last.keys() | now_state.keys():
+            if self._last.get(path) != now_state.get(path):
+                self.first_seen.setdefault(path, (self._last_time, now))
+        self._last, self._last_time = now_state, now
+
+    def window(self, path: Path) -> tuple[float, float] | None:
+        """The interval in which ``path`` changed, or None when the scans never saw it."""
+        return self.first_seen.get(path)
+
+
+@dataclass
+class Attribution:
+    """Which exercises a change of the grading files is blamed on, and why."""
+
+    exercise_ids: list[str]
+    reason: str
+
+
+def attribute_change(
+    path: Path,
+    target: Path,
+    runs: list,
+    window: tuple[float, float] | None,
+) -> Attribution:
+    """A change in exercise NN's own folder is NN's; elsewhere, the runs going when it happened."""
+    target = target.resolve()
+    for run in runs:
+        folder = target / run.exercise.folder
+        if path == folder or folder in path.parents:
+            return Attribution([run.exercise.id], "in its own folder")
+    if window is not None:
+        start, end = window
+        overlapping = [
+            run.exercise.id
+            for run in runs
+            if getattr(run, "started", None) is None
+            or getattr(run, "finished", None) is None
+            or (run.started <= end and run.finished >= start)
+        ]
+        if overlapping:
+            return Attribution(overlapping, "graded while it changed")
+    return Attribution([run.exercise.id for run in runs], "graded in this run")
+
+
+class ProtectedFile:
+    """A file only the parent may write ($GITHUB_OUTPUT, $GITHUB_STEP_SUMMARY): remembered as it
+    was before grading and put back after the children are gone."""
+
+    def __init__(self, path: Path) -> None:
+        self.path = Path(path)
+        self.content = self.path.read_bytes() if self.path.is_file() else None
+
+    def restore(self) -> str | None:
+        """Undo what happened since; a sentence saying what was undone, or None."""
+        current = self.path.read_bytes() if self.path.is_file() else None
+        if current == self.content:
+            return None
+        saved = self.content or b""
+        if current is not None and current.startswith(saved):
+            with open(self.path, "r+b") as handle:
+                handle.truncate(len(saved))
+            return f"{len(current) - len(saved)} bytes appended to {self.path.name} during grading were discarded"
+        if self.content is None:
+            self.path.unlink(missing_ok=True)
+            return f"{self.path.name} was created during grading and was removed"
+        self.path.write_bytes(saved)
+        return f"{self.path.name} was rewritten during grading and was put back"
+
+
+# The installed distributions a grading child imports (those absent on this OS are skipped).
+GRADING_DISTRIBUTIONS = (
+    "pytest", "pluggy", "iniconfig", "packaging", "pytest-timeout", "pytest-django",
+    "pytest-celery", "hypothesis", "attrs", "sortedcontainers", "rich", "pygments",
+    "markdown-it-py", "mdurl", "Django", "asgiref", "sqlparse", "djangorestframework",
+    "django-filter", "drf-spectacular", "celery", "kombu", "billiard", "vine", "amqp", "redis",
+    "click", "pyuwsgi", "crossplane",
+)  # fmt: skip
+# Only what Python loads: modules, extension modules and .pth start-up files (data files such as
+# Swagger UI's are not run by grading and would triple the time).
+_LOADED_SUFFIXES = (".py", ".pth", ".so", ".pyd")
+
+
+@dataclass
+class InstalledFileProblem:
+    distribution: str
+    path: Path
+    problem: str  # "changed" or "missing"
+
+
+def verify_installed_files(
+    distributions: Iterable[str] = GRADING_DISTRIBUTIONS, path: list[str] | None = None
+) -> list[InstalledFileProblem]:
+    """Every loadable file of each distribution against the sha256 in its RECORD."""
+    problems = []
+    for name in distributions:
+        search = {"name": name} if path is None else {"name": name, "path": path}
+        found = list(importlib.metadata.distributions(**search))
+        if not found:
+            continue
+        dist = found[0]
+        for entry in dist.files or ():
+            if entry.hash is None or entry.hash.mode != "sha256":
+                continue
+            if not str(entry).endswith(_LOADED_SUFFIXES):
+                continue
+            located = Path(entry.locate())
+            try:
+                with open(located, "rb") as handle:
+                    digest = hashlib.file_digest(handle, "sha256").digest()
+            except FileNotFoundError:
+                problems.append(InstalledFileProblem(name, located, "missing"))
+                continue
+            if base64.urlsafe_b64encode(digest).rstrip(b"=").decode() != entry.hash.value:
+                problems.append(InstalledFileProblem(name, located, "changed"))
+    return problems
+
+
+# --- integrity flags ----------------------------------------------------------------------------
+
+GRADING_MODULES = {"pytest", "_pytest", "pluggy", "grader", "pytest_timeout", "pytest_django"}
+_FRAME_ATTRIBUTES = {"f_back", "tb_frame", "f_locals", "f_globals", "gi_frame", "cr_frame"}
+_FRAME_CALLS = {("sys", "_getframe"), ("inspect", "currentframe"), ("inspect", "stack"),
+                ("inspect", "getouterframes"), ("inspect", "trace"), ("sys", "settrace"),
+                ("sys", "setprofile"), ("sys", "_current_frames")}  # fmt: skip
+_SIGNAL_CALLS = {("os", "kill"), ("os", "killpg"), ("os", "pidfd_open"), ("os", "setsid"),
+                 ("os", "setpgid"), ("os", "fork"), ("os", "forkpty"),
+                 ("signal", "pthread_kill"), ("ctypes", "CDLL"), ("resource", "setrlimit"),
+                 ("resource", "prlimit")}  # fmt: skip
+_TEXT_PATTERNS = (
+    ("proc", re.compile(r"/proc/")),
+    ("other files", re.compile(r"\b(solutions|grader|suites)[/\\]")),
+    ("other files", re.compile(r"\.\./")),
+    ("signals", re.compile(r"\bprctl\b")),
+    ("ci", re.compile(r"GITHUB_(OUTPUT|STEP_SUMMARY|ENV)")),
+)
+
+
+@dataclass
+class Flag:
+    kind: str
+    file: str
+    line: int
+    detail: str
+
+    def as_dict(self) -> dict:
+        return {"kind": self.kind, "file": self.file, "line": self.line, "detail": self.detail}
+
+
+@dataclass
+class _Scanner(ast.NodeVisitor):
+    file: str
+    flags: list[Flag] = field(default_factory=list)
+
+    def flag(self, kind: str, node: ast.AST, detail: str) -> None:
+        self.flags.append(Flag(kind, self.file, getattr(node, "lineno", 0), detail))
+
+    def visit_Import(self, node: ast.Import) -> None:
+        for alias in node.names:
+            self._imported(alias.name, node)
+        self.generic_visit(node)
+
+    def visit_ImportFrom(self, node: ast.ImportFrom) -> None:
+        if node.module and not node.level:
+            self._imported(node.module, node)
+            for alias in node.names:
+                self._call_name(node.module.split(".")[0], alias.name, node)
+        self.generic_visit(node)
+
+    def _imported(self, module: str, node: ast.AST) -> None:
+        top = module.split(".")[0]
+        if top in GRADING_MODULES:
+            self.flag("grader", node, f"imports {module}")
+        elif top == "signal":
+            self.flag("signals", node, f"imports {module}")
+
+    def visit_Attribute(self, node: ast.Attribute) -> None:
+        if node.attr in _FRAME_ATTRIBUTES:
+            self.flag("frames", node, f"reads .{node.attr}")
+        if isinstance(node.value, ast.Name):
+            self._call_name(node.value.id, node.attr, node)
+        self.generic_visit(node)
+
+    def _call_name(self, owner: str, name: str, node: ast.AST) -> None:
+        pair = (owner, name)
+        if pair in _FRAME_CALLS:
+            self.flag("frames", node, f"uses {owner}.{name}")
+        elif pair in _SIGNAL_CALLS:
+            self.flag("signals", node, f"uses {owner}.{name}")
+        elif owner == "sys" and name == "modules":
+            self.flag("patching", node, "uses sys.modules")
+        elif owner in ("builtins", "__builtins__"):
+            self.flag("patching", node, f"touches {owner}.{name}")
+
+    def visit_Name(self, node: ast.Name) -> None:
+        if node.id == "__builtins__":
+            self.flag("patching", node, "uses __builtins__")
+        self.generic_visit(node)
+
+
+def scan_source(source: str, file: str) -> list[Flag]:
+    """Integrity flags of one learner file: its syntax tree, and its text for paths."""
+    scanner = _Scanner(file)
+    # A file that does not parse is the loader's to report; the text patterns still apply.
+    with contextlib.suppress(SyntaxError, ValueError):
+        scanner.visit(ast.parse(source))
+    for number, line in enumerate(source.splitlines(), start=1):
+        for kind, pattern in _TEXT_PATTERNS:
+            if pattern.search(line):
+                scanner.flags.append(
+                    Flag(kind, file, number, f"mentions {pattern.search(line).group()!r}")
+                )
+    return _one_per_line_and_kind(scanner.flags)
+
+
+def _one_per_line_and_kind(flags: list[Flag]) -> list[Flag]:
+    seen, kept = set(), []
+    for flag in sorted(flags, key=lambda f: (f.file, f.line, f.kind)):
+        if (flag.file, flag.line, flag.kind) not in seen:
+            seen.add((flag.file, flag.line, flag.kind))
+            kept.append(flag)
+    return kept
+
+
+def scan_learner_files(exercise_dir: Path, given: Iterable[str] = ()) -> list[Flag]:
+    """Flags for every Python file of an exercise folder, but the files the course gives."""
+    flags = []
+    skipped = set(given)
+    for path in sorted(exercise_dir.rglob("*.py")):
+        relative = path.relative_to(exercise_dir).as_posix()
+        if relative in skipped or _SKIPPED_PARTS & set(path.parts):
+            continue
+        try:
+            source = path.read_text(encoding="utf-8", errors="replace")
+        except OSError:
+            continue
+        flags += scan_source(source, f"{exercise_dir.name}/{relative}")
+    return flags
