@@ -3,7 +3,7 @@
 - ``Fingerprint``: sha256 of the grading files (the grader, the suites, noxfile.py,
   pyproject.toml) and of every exercise folder of the target, taken before the children start
   and compared after they are gone; ``ChangeWatch`` narrows each change down to the runs that
-  were going when it happened (a cheap stat scan after each child).
+  were going when it happened, or started after it (a cheap stat scan after each child).
 - ``ProtectedFile``: $GITHUB_OUTPUT and $GITHUB_STEP_SUMMARY as they were before grading;
   whatever a child appended is cut off, a rewritten file is put back.
 - ``verify_installed_files``: the installed code of the packages grading relies on, against the
@@ -126,38 +126,20 @@ class ChangeWatch:
         return self.first_seen.get(path)
 
 
-@dataclass
-class Attribution:
-    """Which exercises a change of the grading files is blamed on, and why."""
-
-    exercise_ids: list[str]
-    reason: str
-
-
-def attribute_change(
-    path: Path,
-    target: Path,
-    runs: list,
-    window: tuple[float, float] | None,
-) -> Attribution:
-    """A change in exercise NN's own folder is NN's; elsewhere, the runs going when it happened."""
-    target = target.resolve()
+def attribute_change(path: Path, runs: list, window: tuple[float, float] | None) -> dict[str, str]:
+    """Exercise id -> why its grade cannot stand: it was running when ``path`` changed (the
+    culprit is among these), or it started after (it was graded with the changed file). A run
+    that ended before the change keeps its grade. Without a window, every run is blamed."""
+    blamed = {}
     for run in runs:
-        folder = target / run.exercise.folder
-        if path == folder or folder in path.parents:
-            return Attribution([run.exercise.id], "in its own folder")
-    if window is not None:
-        start, end = window
-        overlapping = [
-            run.exercise.id
-            for run in runs
-            if getattr(run, "started", None) is None
-            or getattr(run, "finished", None) is None
-            or (run.started <= end and run.finished >= start)
-        ]
-        if overlapping:
-            return Attribution(overlapping, "graded while it changed")
-    return Attribution([run.exercise.id for run in runs], "graded in this run")
+        started, finished = getattr(run, "started", None), getattr(run, "finished", None)
+        if window is None or started is None or finished is None:
+            blamed[run.exercise.id] = "changed during this run"
+        elif started <= window[1] and finished >= window[0]:
+            blamed[run.exercise.id] = "changed while this exercise was graded"
+        elif started >= window[0]:
+            blamed[run.exercise.id] = "changed before this exercise was graded"
+    return blamed
 
 
 class ProtectedFile:
@@ -173,14 +155,14 @@ class ProtectedFile:
         current = self.path.read_bytes() if self.path.is_file() else None
         if current == self.content:
             return None
-        saved = self.content or b""
+        if self.content is None:
+            self.path.unlink(missing_ok=True)
+            return f"{self.path.name} was created during grading and was removed"
+        saved = self.content
         if current is not None and current.startswith(saved):
             with open(self.path, "r+b") as handle:
                 handle.truncate(len(saved))
             return f"{len(current) - len(saved)} bytes appended to {self.path.name} during grading were discarded"
-        if self.content is None:
-            self.path.unlink(missing_ok=True)
-            return f"{self.path.name} was created during grading and was removed"
         self.path.write_bytes(saved)
         return f"{self.path.name} was rewritten during grading and was put back"
 

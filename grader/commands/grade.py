@@ -9,6 +9,7 @@ $GITHUB_STEP_SUMMARY are put back as they were before the parent writes them its
 from __future__ import annotations
 
 import os
+import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
@@ -79,9 +80,13 @@ def grade(
     problems = [problem for file in protected if (problem := file.restore())]
     if tampered:
         for problem in tampered:
-            console.print(f"error: {problem.path} ({problem.distribution}) is {problem.problem}.")
-        console.print(
-            "The grading virtualenv is not as installed, so nothing was graded. " + REBUILD_HINT
+            print(
+                f"error: {problem.path} ({problem.distribution}) is {problem.problem}.",
+                file=sys.stderr,
+            )
+        print(
+            "The grading virtualenv is not as installed, so nothing was graded. " + REBUILD_HINT,
+            file=sys.stderr,
         )
         return 2
     result = score_course(runs, target)
@@ -118,15 +123,14 @@ def _report_changes(
     """Each exercise blamed for a change gets an error naming every file it is blamed for."""
     blamed: dict[str, list[str]] = {}
     for path, kind in changes:
-        attribution = attribute_change(path, target, runs, watch.window(path))
         shown = printable(_relative(path, course_root, target))
-        for exercise_id in attribution.exercise_ids:
-            blamed.setdefault(exercise_id, []).append(f"{shown} ({kind}; {attribution.reason})")
+        for exercise_id, reason in attribute_change(path, runs, watch.window(path)).items():
+            blamed.setdefault(exercise_id, []).append(f"{shown} ({kind}, {reason})")
     for exercise in result.exercises:
         if exercise.id in blamed:
             mark_integrity_error(
                 exercise,
-                "Grading files changed during the run: "
+                "Files grading relies on changed during the run: "
                 + ", ".join(blamed[exercise.id])
                 + ". Grading code and other exercises' files must not be written to. "
                 "Restore them with `git checkout -- <file>` and grade again.",
