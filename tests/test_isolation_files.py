@@ -435,13 +435,22 @@ def test_the_reference_solutions_and_stubs_raise_no_flags():
             assert scan_learner_files(exercise_dir) == [], exercise_dir
 
 
-def test_flags_and_isolation_reach_the_terminal_summary_and_json(make_target, tmp_path, capsys):
+def test_flags_and_isolation_reach_the_terminal_summary_junit_and_json(
+    make_target, tmp_path, capsys, monkeypatch
+):
     target = make_target({"01_adder/helper.py": "import _pytest\n"})
-    report = tmp_path / "report.json"
+    report, junit = tmp_path / "report.json", tmp_path / "junit.xml"
+    summary = tmp_path / "summary.md"
+    monkeypatch.setenv("GITHUB_OUTPUT", str(tmp_path / "out"))
+    monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
     main(["--course", str(FIXTURE / "grader" / "course.toml"), "grade", "adder", "--target",
-          str(target), "--json", str(report)])  # fmt: skip
+          str(target), "--json", str(report), "--junit", str(junit), "--classroom"])  # fmt: skip
     terminal = capsys.readouterr().out
     assert "01 flagged for review: 01_adder/helper.py:1 imports _pytest" in terminal
+    assert "For review" in summary.read_text() and "`01_adder/helper.py:1`" in summary.read_text()
+    assert 'name="integrity_flag" value="01_adder/helper.py:1 grader: imports _pytest"' in (
+        junit.read_text()
+    )
     data = json.loads(report.read_text())
     assert set(data["isolation"]) >= {"level", "missing"}
     assert "isolation" in data["exercises"][0] and data["integrity_problems"] == []

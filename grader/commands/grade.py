@@ -93,7 +93,10 @@ def grade(
     result.integrity_problems += problems
     _report_changes(result, before.changes(after), target, runs, watch, course.root)
     for exercise in result.exercises:
-        exercise.flags = [flag.as_dict() for flag in scan_learner_files(target / exercise.folder)]
+        exercise.flags = [
+            {**flag.as_dict(), "file": printable(flag.file)}
+            for flag in scan_learner_files(target / exercise.folder)
+        ]
     if json_path:
         write_json(result, json_path)
     if junit_path:

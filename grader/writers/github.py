@@ -83,8 +83,8 @@ def summary_markdown(result: CourseResult, template_changes: list[str]) -> str:
         lines += [
             "",
             "> [!WARNING]",
-            "> These grading files differ from the assignment's template and were restored before "
-            "grading, so your changes to them did not count: "
+            "> These files outside `exercises/` differ from the assignment's template and were "
+            "restored (or removed) before grading, so your changes to them did not count: "
             + ", ".join(f"`{p}`" for p in template_changes),
         ]
     return "\n".join(lines) + "\n"
