@@ -21,6 +21,7 @@ import hashlib
 import importlib.metadata
 import os
 import re
+import site
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -184,7 +185,7 @@ _LOADED_SUFFIXES = (".py", ".pth", ".so", ".pyd")
 class InstalledFileProblem:
     distribution: str
     path: Path
-    problem: str  # "changed" or "missing"
+    problem: str  # "changed", "missing" or "not installed by any package"
 
 
 def verify_installed_files(
@@ -210,8 +211,42 @@ def verify_installed_files(
             except FileNotFoundError:
                 problems.append(InstalledFileProblem(name, located, "missing"))
                 continue
-            if base64.urlsafe_b64encode(digest).rstrip(b"=").decode() != entry.hash.value:
+            if _record_hash(digest) != entry.hash.value:
                 problems.append(InstalledFileProblem(name, located, "changed"))
+    return problems + _startup_file_problems(path)
+
+
+def _record_hash(digest: bytes) -> str:
+    return base64.urlsafe_b64encode(digest).rstrip(b"=").decode()
+
+
+# Python runs these at every start-up, in the grader and in each child, whoever put them there.
+_STARTUP_FILES = ("*.pth", "sitecustomize.py", "usercustomize.py")
+
+
+def _startup_file_problems(path: list[str] | None) -> list[InstalledFileProblem]:
+    """A .pth or sitecustomize.py in site-packages that no package installed, or changed."""
+    problems = []
+    for folder in [Path(folder) for folder in (path or site.getsitepackages())]:
+        found = [file for pattern in _STARTUP_FILES for file in sorted(folder.glob(pattern))]
+        if not found:
+            continue
+        # RECORD lines are "path,sha256=…,size"; start-up files sit at the top of site-packages.
+        recorded = {}
+        for record in folder.glob("*.dist-info/RECORD"):
+            for line in record.read_text(encoding="utf-8", errors="replace").splitlines():
+                name, _, rest = line.partition(",")
+                if "/" not in name and name.endswith((".py", ".pth")):
+                    recorded[name] = (record.parent.name, rest.split(",")[0])
+        for file in found:
+            owner, digest = recorded.get(file.name, ("no package", ""))
+            if not digest.startswith("sha256="):
+                problems.append(InstalledFileProblem(owner, file, "not installed by any package"))
+                continue
+            with open(file, "rb") as handle:
+                actual = _record_hash(hashlib.file_digest(handle, "sha256").digest())
+            if actual != digest.removeprefix("sha256="):
+                problems.append(InstalledFileProblem(owner, file, "changed"))
     return problems
 
 

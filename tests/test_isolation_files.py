@@ -380,6 +380,19 @@ def test_a_tampered_installed_file_is_found_and_nothing_is_graded(
     assert [p.problem for p in check()] == ["missing"]
 
 
+def test_a_start_up_file_no_package_installed_is_found(tmp_path):
+    site = tmp_path / "site"
+    fake_distribution(site)
+    check = lambda: verify_installed_files(["fakegrading"], [str(site)])  # noqa: E731
+    (site / "zz_forge.pth").write_text("import os; os.environ['FORGED'] = '1'\n")
+    (site / "sitecustomize.py").write_text("import builtins\n")
+    problems = {(p.path.name, p.problem) for p in check()}
+    assert problems == {
+        ("zz_forge.pth", "not installed by any package"),
+        ("sitecustomize.py", "not installed by any package"),
+    }
+
+
 def test_the_grading_virtualenv_is_as_installed():
     assert verify_installed_files() == []
     assert (
