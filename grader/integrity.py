@@ -19,9 +19,11 @@ import base64
 import contextlib
 import hashlib
 import importlib.metadata
+import json
 import os
 import re
 import site
+import sys
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -188,32 +190,89 @@ class InstalledFileProblem:
     problem: str  # "changed", "missing" or "not installed by any package"
 
 
+# Files verified by hash, with the stat they had then: next time, an unchanged stat skips the hash.
+VERIFIED_CACHE = ".kata-verified.json"
+
+
+def default_cache() -> Path | None:
+    """The cache inside the grading virtualenv; none outside a virtualenv."""
+    return Path(sys.prefix) / VERIFIED_CACHE if sys.prefix != sys.base_prefix else None
+
+
 def verify_installed_files(
-    distributions: Iterable[str] = GRADING_DISTRIBUTIONS, path: list[str] | None = None
+    distributions: Iterable[str] = GRADING_DISTRIBUTIONS,
+    path: list[str] | None = None,
+    cache: Path | None = None,
 ) -> list[InstalledFileProblem]:
-    """Every loadable file of each distribution against the sha256 in its RECORD."""
+    """Every loadable file of each distribution against the sha256 in its RECORD.
+
+    With a cache, a distribution whose files (and RECORD) all still have the size, mtime, ctime
+    and inode they had when last verified is not hashed again: rewriting a file always moves its
+    ctime, which an unprivileged process cannot set back.
+    """
+    verified = _read_cache(cache)
+    still_verified: dict[str, dict[str, list[int]]] = {}
     problems = []
     for name in distributions:
-        search = {"name": name} if path is None else {"name": name, "path": path}
-        found = list(importlib.metadata.distributions(**search))
-        if not found:
+        known = verified.get(name)
+        if known and all(_stat_list(Path(file)) == stat for file, stat in known.items()):
+            still_verified[name] = known
             continue
-        dist = found[0]
-        for entry in dist.files or ():
-            if entry.hash is None or entry.hash.mode != "sha256":
-                continue
-            if not str(entry).endswith(_LOADED_SUFFIXES):
-                continue
-            located = Path(entry.locate())
-            try:
-                with open(located, "rb") as handle:
-                    digest = hashlib.file_digest(handle, "sha256").digest()
-            except FileNotFoundError:
-                problems.append(InstalledFileProblem(name, located, "missing"))
-                continue
-            if _record_hash(digest) != entry.hash.value:
-                problems.append(InstalledFileProblem(name, located, "changed"))
+        found_problems, stats = _verify_distribution(name, path)
+        problems += found_problems
+        if stats and not found_problems:
+            still_verified[name] = stats
+    if cache is not None and not problems and still_verified != verified:
+        with contextlib.suppress(OSError):
+            cache.write_text(json.dumps(still_verified), encoding="utf-8")
     return problems + _startup_file_problems(path)
+
+
+def _stat_list(path: Path) -> list[int] | None:
+    try:
+        return list(_stat_key(path))
+    except OSError:
+        return None
+
+
+def _read_cache(cache: Path | None) -> dict:
+    if cache is None:
+        return {}
+    try:
+        data = json.loads(cache.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _verify_distribution(
+    name: str, path: list[str] | None
+) -> tuple[list[InstalledFileProblem], dict[str, list[int]]]:
+    """Hash one distribution's loadable files; its problems, and the stat of what was verified."""
+    search = {"name": name} if path is None else {"name": name, "path": path}
+    found = list(importlib.metadata.distributions(**search))
+    if not found:
+        return [], {}
+    dist, problems, stats = found[0], [], {}
+    for entry in dist.files or ():
+        located = Path(entry.locate())
+        if entry.name == "RECORD":
+            stats[str(located)] = _stat_list(located)
+        if entry.hash is None or entry.hash.mode != "sha256":
+            continue
+        if not str(entry).endswith(_LOADED_SUFFIXES):
+            continue
+        try:
+            stat = _stat_list(located)
+            with open(located, "rb") as handle:
+                digest = hashlib.file_digest(handle, "sha256").digest()
+        except FileNotFoundError:
+            problems.append(InstalledFileProblem(name, located, "missing"))
+            continue
+        if _record_hash(digest) != entry.hash.value:
+            problems.append(InstalledFileProblem(name, located, "changed"))
+        stats[str(located)] = stat
+    return problems, stats
 
 
 def _record_hash(digest: bytes) -> str:

@@ -368,7 +368,7 @@ def test_a_tampered_installed_file_is_found_and_nothing_is_graded(
         "changed",
     )
 
-    monkeypatch.setattr(grade_command, "verify_installed_files", check)
+    monkeypatch.setattr(grade_command, "verify_installed_files", lambda cache=None: check())
     report = tmp_path / "report.json"
     code = main(["--course", str(FIXTURE / "grader" / "course.toml"), "grade", "greeter",
                  "--target", str(make_target()), "--json", str(report)])  # fmt: skip
@@ -378,6 +378,21 @@ def test_a_tampered_installed_file_is_found_and_nothing_is_graded(
 
     module.unlink()
     assert [p.problem for p in check()] == ["missing"]
+
+
+def test_the_verified_cache_skips_hashing_but_not_a_rewrite_with_its_mtime_put_back(tmp_path):
+    site = tmp_path / "site"
+    module = fake_distribution(site)
+    cache = tmp_path / "verified.json"
+    assert verify_installed_files(["fakegrading"], [str(site)], cache=cache) == []
+    assert str(module) in json.loads(cache.read_text())["fakegrading"]
+    assert verify_installed_files(["fakegrading"], [str(site)], cache=cache) == []
+    info = module.stat()
+    module.write_text("def check():\n    return 1 > 0\n")  # the same size
+    os.utime(module, ns=(info.st_atime_ns, info.st_mtime_ns))
+    assert module.stat().st_size == info.st_size
+    [problem] = verify_installed_files(["fakegrading"], [str(site)], cache=cache)
+    assert problem.path == module and problem.problem == "changed"
 
 
 def test_a_start_up_file_no_package_installed_is_found(tmp_path):

@@ -18,6 +18,7 @@ from grader.integrity import (
     Fingerprint,
     ProtectedFile,
     attribute_change,
+    default_cache,
     grading_roots,
     scan_learner_files,
     verify_installed_files,
@@ -65,7 +66,7 @@ def grade(
     ]
     console = make_console()
     with ThreadPoolExecutor(max_workers=1) as background:
-        installed = background.submit(verify_installed_files)
+        installed = background.submit(verify_installed_files, cache=default_cache())
         before = Fingerprint.of(roots)
         watch = ChangeWatch(roots)
         with grading_progress(console, len(exercises)) as advance:
