@@ -23,7 +23,6 @@ import json
 import os
 import re
 import site
-import sys
 import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -191,12 +190,13 @@ class InstalledFileProblem:
 
 
 # Files verified by hash, with the stat they had then: next time, an unchanged stat skips the hash.
-VERIFIED_CACHE = ".kata-verified.json"
+# The nox sessions name a file inside their own virtualenv; without it, every file is hashed.
+VERIFIED_CACHE_VARIABLE = "KATA_VERIFIED_CACHE"
 
 
 def default_cache() -> Path | None:
-    """The cache inside the grading virtualenv; none outside a virtualenv."""
-    return Path(sys.prefix) / VERIFIED_CACHE if sys.prefix != sys.base_prefix else None
+    value = os.environ.get(VERIFIED_CACHE_VARIABLE)
+    return Path(value) if value else None
 
 
 def verify_installed_files(
