@@ -482,3 +482,39 @@ def test_flags_and_isolation_reach_the_terminal_summary_junit_and_json(
     data = json.loads(report.read_text())
     assert set(data["isolation"]) >= {"level", "missing"}
     assert "isolation" in data["exercises"][0] and data["integrity_problems"] == []
+
+
+# --- 7. the isolation in force --------------------------------------------------------------------
+
+
+def test_isolation_weaker_than_full_is_said_in_one_line_and_recorded_in_json():
+    import io
+
+    from rich.console import Console
+
+    from grader.results import CourseResult, ExerciseResult
+    from grader.writers.json_report import to_dict
+    from grader.writers.terminal import print_report
+
+    def graded(id_: str, isolation: dict) -> ExerciseResult:
+        return ExerciseResult(id_, "adder", "Add", "pass", 1, 1, 0.1, isolation=isolation)
+
+    full = {"level": "full", "pid_namespace": True, "mount_namespace": True, "notes": []}
+    partial = {"level": "partial", "pid_namespace": True, "mount_namespace": False,
+               "separate_uid": False, "notes": ["no user namespaces here"]}  # fmt: skip
+    result = CourseResult("exercises", [graded("01", full), graded("02", partial)])
+    console = Console(file=io.StringIO(), width=200)
+    print_report(console, result)
+    shown = console.file.getvalue()
+    assert "Isolation: partial (missing: mount namespace, separate uid)" in shown
+    report = to_dict(result)
+    assert report["isolation"] == {
+        "level": "partial",
+        "missing": ["mount_namespace", "separate_uid"],
+        "notes": ["no user namespaces here"],
+    }
+    assert report["exercises"][1]["isolation"] == partial
+
+    console = Console(file=io.StringIO(), width=200)
+    print_report(console, CourseResult("exercises", [graded("01", full)]))
+    assert "Isolation" not in console.file.getvalue()
