@@ -380,6 +380,27 @@ def test_a_tampered_installed_file_is_found_and_nothing_is_graded(
     assert [p.problem for p in check()] == ["missing"]
 
 
+def test_learner_code_that_changes_an_installed_file_during_grading_gets_no_grade(
+    tmp_path, make_target, monkeypatch, capsys
+):
+    site = tmp_path / "site"
+    module = fake_distribution(site)
+    monkeypatch.setenv("KATA_VERIFIED_CACHE", str(tmp_path / "verified.json"))
+    monkeypatch.setattr(
+        grade_command,
+        "verify_installed_files",
+        lambda cache=None: verify_installed_files(["fakegrading"], [str(site)], cache=cache),
+    )
+    forge = f"open({str(module)!r}, 'a').write('FORGED = True\\n')\n    return a + b"
+    target = make_target({"01_adder/adder.py": SOLVED_ADDER.replace("return a + b", forge, 1)})
+    report = tmp_path / "report.json"
+    code = main(["--course", str(FIXTURE / "grader" / "course.toml"), "grade", "adder",
+                 "greeter", "--target", str(target), "--json", str(report)])  # fmt: skip
+    assert "FORGED" in module.read_text(), "the attack was planted for real"
+    assert code == 2 and not report.exists()
+    assert f"{module} (fakegrading) is changed" in capsys.readouterr().err
+
+
 def test_the_verified_cache_skips_hashing_but_not_a_rewrite_with_its_mtime_put_back(tmp_path):
     site = tmp_path / "site"
     module = fake_distribution(site)

@@ -1,9 +1,10 @@
 """`grade`: run the selected exercises' hidden suites against a folder and report progress.
 
 Around the children, the parent checks what they must not change: the grading files and every
-exercise folder are fingerprinted before and after, the grading virtualenv is verified against
-its RECORD files (while the children run, so it costs no waiting), and $GITHUB_OUTPUT and
-$GITHUB_STEP_SUMMARY are put back as they were before the parent writes them itself.
+exercise folder are fingerprinted before and after; the grading virtualenv is verified against
+its RECORD files while the children run (so it costs no waiting) and, with the nox session's
+cache, again after them; $GITHUB_OUTPUT and $GITHUB_STEP_SUMMARY are put back as they were
+before the parent writes them itself.
 """
 
 from __future__ import annotations
@@ -65,8 +66,9 @@ def grade(
         target.resolve() / exercise.folder for exercise in course.exercises
     ]
     console = make_console()
+    cache = default_cache()
     with ThreadPoolExecutor(max_workers=1) as background:
-        installed = background.submit(verify_installed_files, cache=default_cache())
+        installed = background.submit(verify_installed_files, cache=cache)
         before = Fingerprint.of(roots)
         watch = ChangeWatch(roots)
         with grading_progress(console, len(exercises)) as advance:
@@ -78,6 +80,9 @@ def grade(
             runs = run_exercises(exercises, target, jobs=jobs, on_done=on_done)
         after = Fingerprint.of(roots)
         tampered = installed.result()
+    if cache is not None and not tampered:
+        # Warm, this only re-hashes what changed while the children ran.
+        tampered = verify_installed_files(cache=cache)
     problems = [problem for file in protected if (problem := file.restore())]
     if tampered:
         for problem in tampered:
