@@ -28,8 +28,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-# Bytecode caches are written by Python itself; a forged one is still caught by its source.
-_SKIPPED_PARTS = {"__pycache__", ".pytest_cache", ".hypothesis", ".mypy_cache", ".ruff_cache"}
+# Tool caches that nothing imports. __pycache__ is not among them: a planted .pyc whose header
+# matches its source is loaded instead of that source.
+_SKIPPED_PARTS = {".pytest_cache", ".hypothesis", ".mypy_cache", ".ruff_cache"}
 
 
 def _files_under(root: Path) -> Iterable[Path]:

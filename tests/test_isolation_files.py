@@ -218,8 +218,11 @@ def test_a_change_between_fingerprints_is_blamed_on_the_runs_it_could_have_come_
     before = Fingerprint.of([folder])
     (folder / "plugin.py").write_text("forged\n")
     (folder / "conftest.py").write_text("planted\n")
-    (folder / "__pycache__" / "x.pyc").write_bytes(b"bytecode is Python's own")
+    (folder / "__pycache__" / "plugin.cpython-311.pyc").write_bytes(b"loaded instead of plugin.py")
+    (folder / ".pytest_cache").mkdir()
+    (folder / ".pytest_cache" / "README.md").write_text("nothing imports this\n")
     assert before.changes(Fingerprint.of([folder])) == [
+        (folder / "__pycache__" / "plugin.cpython-311.pyc", "added"),
         (folder / "conftest.py", "added"),
         (folder / "plugin.py", "changed"),
     ]
