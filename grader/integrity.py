@@ -316,7 +316,9 @@ GRADING_MODULES = {"pytest", "_pytest", "pluggy", "grader", "pytest_timeout", "p
 _FRAME_ATTRIBUTES = {"f_back", "tb_frame", "f_locals", "f_globals", "gi_frame", "cr_frame"}
 _FRAME_CALLS = {("sys", "_getframe"), ("inspect", "currentframe"), ("inspect", "stack"),
                 ("inspect", "getouterframes"), ("inspect", "trace"), ("sys", "settrace"),
-                ("sys", "setprofile"), ("sys", "_current_frames")}  # fmt: skip
+                ("sys", "setprofile"), ("sys", "_current_frames"),
+                # gc.get_objects is 02's own subject; who refers to an object leads to the test.
+                ("gc", "get_referrers")}  # fmt: skip
 _SIGNAL_CALLS = {("os", "kill"), ("os", "killpg"), ("os", "pidfd_open"), ("os", "setsid"),
                  ("os", "setpgid"), ("os", "fork"), ("os", "forkpty"),
                  ("signal", "pthread_kill"), ("ctypes", "CDLL"), ("resource", "setrlimit"),
