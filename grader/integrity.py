@@ -410,12 +410,15 @@ def scan_source(source: str, file: str) -> list[Flag]:
 
 
 def _one_per_line_and_kind(flags: list[Flag]) -> list[Flag]:
-    seen, kept = set(), []
-    for flag in sorted(flags, key=lambda f: (f.file, f.line, f.kind)):
-        if (flag.file, flag.line, flag.kind) not in seen:
-            seen.add((flag.file, flag.line, flag.kind))
-            kept.append(flag)
-    return kept
+    """One flag per file, line and kind, its details joined."""
+    merged: dict[tuple[str, int, str], Flag] = {}
+    for flag in flags:
+        key = (flag.file, flag.line, flag.kind)
+        if key not in merged:
+            merged[key] = flag
+        elif flag.detail not in merged[key].detail.split("; "):
+            merged[key].detail += f"; {flag.detail}"
+    return [merged[key] for key in sorted(merged)]
 
 
 def scan_learner_files(exercise_dir: Path, given: Iterable[str] = ()) -> list[Flag]:
