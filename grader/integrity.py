@@ -18,7 +18,6 @@ import ast
 import base64
 import contextlib
 import hashlib
-import importlib.metadata
 import json
 import os
 import re
@@ -54,24 +53,35 @@ def _stat_key(path: Path) -> tuple[int, int, int, int]:
     return (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
 
 
+# POSIX ctime moves on every write and cannot be set back; Windows' st_ctime is the creation time.
+_STAT_SHOWS_EVERY_WRITE = os.name == "posix"
+
+
 @dataclass(frozen=True)
 class Fingerprint:
-    """sha256 of every file under the given roots, keyed by path."""
+    """sha256 (and stat) of every file under the given roots, keyed by path."""
 
     digests: dict[Path, str]
+    stats: dict[Path, tuple] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, roots: Iterable[Path]) -> Fingerprint:
-        digests = {}
+    def of(cls, roots: Iterable[Path], earlier: Fingerprint | None = None) -> Fingerprint:
+        """Hash every file; with ``earlier``, reuse its digest where the stat is unchanged."""
+        digests, stats = {}, {}
+        reuse = earlier is not None and _STAT_SHOWS_EVERY_WRITE
         for root in roots:
             if not root.exists():
                 continue
             for path in _files_under(root):
                 try:
-                    digests[path] = _sha256(path)
+                    stats[path] = _stat_key(path)
+                    if reuse and earlier.stats.get(path) == stats[path]:
+                        digests[path] = earlier.digests[path]
+                    else:
+                        digests[path] = _sha256(path)
                 except OSError:
                     digests[path] = "unreadable"
-        return cls(digests)
+        return cls(digests, stats)
 
     def changes(self, later: Fingerprint) -> list[tuple[Path, str]]:
         """(path, "changed" | "added" | "removed") for every difference, sorted by path."""
@@ -250,6 +260,8 @@ def _verify_distribution(
     name: str, path: list[str] | None
 ) -> tuple[list[InstalledFileProblem], dict[str, list[int]]]:
     """Hash one distribution's loadable files; its problems, and the stat of what was verified."""
+    import importlib.metadata  # 40 ms to import: paid in the background thread that checks
+
     search = {"name": name} if path is None else {"name": name, "path": path}
     found = list(importlib.metadata.distributions(**search))
     if not found:

@@ -227,6 +227,15 @@ def test_a_change_between_fingerprints_is_blamed_on_the_runs_it_could_have_come_
         (folder / "plugin.py", "changed"),
     ]
 
+    # The second fingerprint re-hashes only what a stat shows was written, mtime put back or not.
+    again = Fingerprint.of([folder])
+    info = (folder / "plugin.py").stat()
+    (folder / "plugin.py").write_text("FORGED\n")  # the same size
+    os.utime(folder / "plugin.py", ns=(info.st_atime_ns, info.st_mtime_ns))
+    assert again.changes(Fingerprint.of([folder], earlier=again)) == [
+        (folder / "plugin.py", "changed")
+    ]
+
     class Run:
         def __init__(self, id_: str, started: float, finished: float) -> None:
             self.exercise = type("E", (), {"id": id_})()

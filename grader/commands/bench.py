@@ -205,7 +205,7 @@ def _integrity_checks(course: Course) -> float:
     watch = ChangeWatch(roots)
     for _ in course.exercises:
         watch.check()
-    before.changes(Fingerprint.of(roots))
+    before.changes(Fingerprint.of(roots, earlier=before))
     for exercise in course.exercises:
         scan_learner_files(course.solutions_dir / exercise.folder)
     return (time.perf_counter() - started) / len(course.exercises)

@@ -78,7 +78,7 @@ def grade(
                 advance(run)
 
             runs = run_exercises(exercises, target, jobs=jobs, on_done=on_done)
-        after = Fingerprint.of(roots)
+        after = Fingerprint.of(roots, earlier=before)
         tampered = installed.result()
     if cache is not None and not tampered:
         # Warm, this only re-hashes what changed while the children ran.
