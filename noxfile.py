@@ -34,6 +34,27 @@ if sys.version_info < (3, 11):  # noqa: UP036 - nox itself may run on an older P
     )
 
 
+# How every session starts the grader: `-P` keeps the current folder off sys.path, and the
+# repository root is appended after the standard library and the installed packages, so a learner's
+# `json.py` (or any module named like one the grader uses) at the root is never imported instead.
+# `python -m grader` would put the current folder first, before even `runpy` is imported.
+GRADER_BOOT = (
+    "import sys; sys.path.append(sys.argv.pop(1)); from grader.__main__ import run; sys.exit(run())"
+)
+
+
+def grader_command(python: str, *args: str) -> list[str]:
+    """The command line that runs `python -m grader ARGS` safely with the given interpreter."""
+    return [python, "-P", "-c", GRADER_BOOT, str(ROOT), *args]
+
+
+def run_grader(session: nox.Session, *args: str) -> None:
+    # The grader hashes the installed packages it relies on; this cache of what it verified
+    # lets it skip files whose stat has not changed since (see INSTRUCTORS.md for its limits).
+    cache = Path(session.virtualenv.location) / ".kata-verified.json"
+    session.run(*grader_command("python", *args), env={"KATA_VERIFIED_CACHE": str(cache)})
+
+
 def install(session: nox.Session, *groups: str) -> None:
     """Install the dependency groups, unless this virtualenv already has exactly these."""
     requirements = nox.project.dependency_groups(PYPROJECT, *groups)
@@ -49,14 +70,14 @@ def install(session: nox.Session, *groups: str) -> None:
 def grade(session: nox.Session) -> None:
     """Grade your exercises: `nox -s grade -- 04` grades one; no argument grades them all."""
     install(session, "grade")
-    session.run("python", "-m", "grader", "grade", *session.posargs)
+    run_grader(session, "grade", *session.posargs)
 
 
 @nox.session(default=False)
 def watch(session: nox.Session) -> None:
     """Grade again every time you save: `nox -s watch`, or `nox -s watch -- 04` for one exercise."""
     install(session, "watch")
-    session.run("python", "-m", "grader", "watch", *session.posargs)
+    run_grader(session, "watch", *session.posargs)
 
 
 @nox.session(default=False)
@@ -68,14 +89,14 @@ def play(session: nox.Session) -> None:
     if not session.posargs:
         session.error("Which exercise? For example: nox -s play -- 06")
     install(session, "grade")
-    session.run("python", "-m", "grader", "play", *session.posargs)
+    run_grader(session, "play", *session.posargs)
 
 
 @nox.session(name="list", default=False)
 def list_(session: nox.Session) -> None:
     """The course map: every exercise with its track, tasks and points."""
     install(session, "grade")
-    session.run("python", "-m", "grader", "list", *session.posargs)
+    run_grader(session, "list", *session.posargs)
 
 
 @nox.session(default=False)
@@ -84,14 +105,14 @@ def hint(session: nox.Session) -> None:
     if not session.posargs:
         session.error("Which exercise? For example: nox -s hint -- 04")
     install(session, "grade")
-    session.run("python", "-m", "grader", "hint", *session.posargs)
+    run_grader(session, "hint", *session.posargs)
 
 
 @nox.session(default=False)
 def verify(session: nox.Session) -> None:
     """Maintainers: every hidden test fails on its stub and passes on its solution."""
     install(session, "grade")
-    session.run("python", "-m", "grader", "verify", *session.posargs)
+    run_grader(session, "verify", *session.posargs)
 
 
 @nox.session(default=False)
@@ -99,7 +120,7 @@ def tests(session: nox.Session) -> None:
     """The project's own test command: the grader's tests, then verify on every exercise."""
     install(session, "dev")
     session.run("python", "-m", "pytest", *session.posargs)
-    session.run("python", "-m", "grader", "verify")
+    run_grader(session, "verify")
 
 
 @nox.session(default=False)
@@ -114,7 +135,7 @@ def lint(session: nox.Session) -> None:
 def classroom(session: nox.Session) -> None:
     """Instructors: regenerate .github/workflows/classroom.yml from the manifest."""
     install(session, "grade")
-    session.run("python", "-m", "grader", "classroom", *session.posargs)
+    run_grader(session, "classroom", *session.posargs)
 
 
 @nox.session(default=False)
@@ -122,4 +143,4 @@ def bench(session: nox.Session) -> None:
     """How fast grading is, each figure printed next to its target."""
     install(session, "grade")
     outer_nox = shlex.join([sys.executable, "-m", "nox", "-f", str(ROOT / "noxfile.py")])
-    session.run("python", "-m", "grader", "bench", "--nox", outer_nox, *session.posargs)
+    run_grader(session, "bench", "--nox", outer_nox, *session.posargs)

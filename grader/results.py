@@ -6,6 +6,7 @@ Writers take this model and know nothing of pytest or child processes.
 from __future__ import annotations
 
 import platform
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,9 +15,29 @@ from grader.manifest import Task
 from grader.runner import ChildRun
 
 PASSED, FAILED, ERROR, TIMEOUT, SKIPPED = "passed", "failed", "error", "timeout", "skipped"
+ERROR_STATUS = "error"
 # Test statuses are pytest-like; exercise statuses are pass, fail, error and timeout.
 # The name of the one synthetic test reported when a suite could not even start.
 GRADING_TEST = "(grading)"
+# From the weakest to the strongest; the runner says which one each child ran under.
+ISOLATION_LEVELS = ("basic", "partial", "full")
+
+# Characters that can move the cursor, recolour or rewrite what a terminal, a Markdown page or an
+# XML reader shows: C0 controls but newline and tab, DEL, C1 controls (CSI, OSC, …), bidirectional
+# overrides and line separators. Learner text is shown with these written out as escapes.
+_HIDDEN_CONTROLS = re.compile(
+    "[\x00-\x08\x0b-\x1f\x7f-\x9f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]"
+)
+
+
+def printable(text: str) -> str:
+    r"""Learner text made safe to show anywhere: "\x1b[2J" becomes the six characters \x1b[2J."""
+    return _HIDDEN_CONTROLS.sub(_escape, text)
+
+
+def _escape(match: re.Match) -> str:
+    code = ord(match.group())
+    return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
 
 
 @dataclass
@@ -57,6 +78,11 @@ class ExerciseResult:
     duration: float
     tasks: list[TaskResult] = field(default_factory=list)
     tests: list[TestResult] = field(default_factory=list)
+    # Learner code that reaches into the grading machinery: {"kind", "file", "line", "detail"}.
+    # For a person to review; flags never change points.
+    flags: list[dict] = field(default_factory=list)
+    # The isolation the child ran under, as the runner reports it ({"level": "full", …}).
+    isolation: dict = field(default_factory=dict)
 
     @property
     def folder(self) -> str:
@@ -78,6 +104,22 @@ class CourseResult:
     version: int = 1
     grader: str = __version__
     python: str = field(default_factory=platform.python_version)
+    # What the parent found and undid around the run (e.g. lines a child appended to
+    # $GITHUB_OUTPUT); each is one sentence for the reports.
+    integrity_problems: list[str] = field(default_factory=list)
+
+    @property
+    def isolation(self) -> dict:
+        """The weakest isolation any exercise ran under, and what was missing from full."""
+        levels = [exercise.isolation for exercise in self.exercises if exercise.isolation]
+        if not levels:
+            return {"level": "unknown", "missing": []}
+        weakest = min(levels, key=lambda found: ISOLATION_LEVELS.index(found.get("level", "basic"))
+                      if found.get("level", "basic") in ISOLATION_LEVELS else 0)  # fmt: skip
+        missing = sorted({key for found in levels for key, value in found.items()
+                          if value is False})  # fmt: skip
+        notes = sorted({note for found in levels for note in found.get("notes", [])})
+        return {"level": weakest.get("level", "basic"), "missing": missing, "notes": notes}
 
     @property
     def points(self) -> float:
@@ -120,7 +162,17 @@ def score_exercise(run: ChildRun) -> ExerciseResult:
         duration=round(run.duration, 3),
         tasks=tasks,
         tests=tests,
+        isolation=dict(getattr(run, "isolation", None) or {}),
     )
+
+
+def mark_integrity_error(exercise: ExerciseResult, message: str) -> None:
+    """Grading files changed while this exercise ran: an error with no points, never a pass."""
+    exercise.status = ERROR_STATUS
+    exercise.points = 0
+    for task in exercise.tasks:
+        task.points, task.status = 0, "fail"
+    exercise.tests.insert(0, TestResult(GRADING_TEST, None, ERROR, message))
 
 
 def _test_results(run: ChildRun) -> list[TestResult]:
@@ -136,16 +188,17 @@ def _test_results(run: ChildRun) -> list[TestResult]:
     interrupted = next((name for name in reversed(started) if name not in finished), None)
     results = []
     for expected in collected[0]["tests"]:
-        name, task = expected["name"], expected["task"]
-        event = finished.get(name)
+        raw_name, task = expected["name"], expected["task"]
+        name, event = printable(raw_name), finished.get(raw_name)
         if event is not None:
-            results.append(
-                TestResult(name, task, event["status"], event["message"], event["duration"])
-            )
-        elif name == interrupted:
+            message = printable(str(event.get("message", "")))
+            results.append(TestResult(name, task, event["status"], message, event["duration"]))
+        elif raw_name == interrupted:
             results.append(TestResult(name, task, *_interrupted(run)))
         else:
-            results.append(TestResult(name, task, *_never_ran(run, interrupted)))
+            results.append(
+                TestResult(name, task, *_never_ran(run, interrupted and printable(interrupted)))
+            )
     return results
 
 
@@ -178,7 +231,7 @@ def _no_tests_message(run: ChildRun) -> str:
 
 
 def _output_excerpt(run: ChildRun) -> str:
-    lines = [line for line in run.output_tail.strip().splitlines() if line.strip()][-8:]
+    lines = [line for line in printable(run.output_tail).strip().splitlines() if line.strip()][-8:]
     return ("\nLast output:\n  " + "\n  ".join(lines)) if lines else ""
 
 

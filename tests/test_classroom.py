@@ -195,18 +195,25 @@ def git(repo: Path, *args: str) -> str:
     return subprocess.run(command, check=True, capture_output=True, text=True).stdout
 
 
-def test_restore_step_brings_back_the_template_and_names_what_differed(tmp_path):
-    repo = build_tree(tmp_path, {})
+def test_restore_step_brings_back_everything_but_exercises_and_names_what_differed(tmp_path):
+    repo = build_tree(tmp_path, {"01_concurrency": COURSE.exercises_dir / "01_concurrency"})
     git(repo, "init", "-q")
     git(repo, "add", "-A")
     git(repo, "commit", "-qm", "template")
     suite = next((repo / "grader" / "suites").glob("01_*/test_*.py"))
     original = suite.read_text()
+    plugin = repo / "grader" / "plugin.py"
+    original_plugin = plugin.read_text()
     suite.write_text("def test_always_passes():\n    pass\n")
+    plugin.write_text(original_plugin + "\n# the student's plugin\n")
     (repo / "grader" / "suites" / "conftest.py").write_text("# planted\n")
+    (repo / "json.py").write_text("raise SystemExit('a root json.py must never run')\n")
+    (repo / "sitecustomize.py").write_text("# planted\n")
     (repo / "noxfile.py").unlink()
+    learner_file = next((repo / "exercises" / "01_concurrency").glob("*.py"))
+    learner_file.write_text(learner_file.read_text() + "\n# the student's work\n")
     git(repo, "add", "-A")
-    git(repo, "commit", "-qm", "student edits the tests")
+    git(repo, "commit", "-qm", "student edits the tests and plants root modules")
 
     github_env = tmp_path / "github_env"
     github_env.write_text("")
@@ -214,11 +221,21 @@ def test_restore_step_brings_back_the_template_and_names_what_differed(tmp_path)
     subprocess.run(["bash", "-e", "-c", step("restore")["run"]], cwd=repo, env=env, check=True)
 
     assert suite.read_text() == original
+    assert plugin.read_text() == original_plugin
     assert not (repo / "grader" / "suites" / "conftest.py").exists()
+    assert not (repo / "json.py").exists() and not (repo / "sitecustomize.py").exists()
     assert (repo / "noxfile.py").exists()
+    assert learner_file.read_text().endswith("# the student's work\n"), "exercises/ is kept"
     changes = github_env.read_text().strip().removeprefix("KATA_TEMPLATE_CHANGES=").split()
     assert sorted(changes) == sorted(
-        [str(suite.relative_to(repo)), "grader/suites/conftest.py", "noxfile.py"]
+        [
+            str(suite.relative_to(repo)),
+            "grader/plugin.py",
+            "grader/suites/conftest.py",
+            "json.py",
+            "noxfile.py",
+            "sitecustomize.py",
+        ]
     ), github_env.read_text()
 
 

@@ -87,7 +87,8 @@ def test_json_report_has_exactly_the_documented_fields(fixture_course):
     run = fake_run(adder, [collected(("a", 1)), result("a", "failed", "boom")])
     report = to_dict(CourseResult(target="exercises", exercises=[score_exercise(run)]))
     json.dumps(report)
-    assert set(report) == {"version", "grader", "python", "target", "total", "exercises"}
+    assert set(report) == {"version", "grader", "python", "target", "total", "exercises",
+                           "isolation", "integrity_problems"}  # fmt: skip
     assert set(report["total"]) == {"points", "max_points", "exercises_passed", "exercises"}
     entry = report["exercises"][0]
     assert set(entry) == {
@@ -100,6 +101,8 @@ def test_json_report_has_exactly_the_documented_fields(fixture_course):
         "duration",
         "tasks",
         "tests",
+        "flags",
+        "isolation",
     }
     assert set(entry["tasks"][0]) == {"id", "title", "points", "max_points", "status"}
     assert set(entry["tests"][0]) == {"name", "task", "status", "message", "duration"}

@@ -6,6 +6,8 @@ Figures (median of --repeat runs, warm caches):
 - a warm `nox -s grade -- 04` (when the outer nox command is given);
 - the grader's own overhead per exercise: child start-up and shutdown around the tests, plus
   scoring and reporting, measured on a one-test exercise of the fixture course;
+- the parent's integrity checks per exercise (fingerprints before and after, a stat scan after
+  each child, the flag scan) and the virtualenv check, which runs while the children do;
 - a Celery worker's start, one task and stop, as a Celery suite pays it;
 - all exercises on every core against the same run on one core.
 """
@@ -15,16 +17,25 @@ from __future__ import annotations
 import io
 import os
 import shlex
+import shutil
 import statistics
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
 from rich.console import Console
 from rich.table import Table
 
-from grader.manifest import REPO_ROOT, Course, Exercise, load_course
+from grader.integrity import (
+    ChangeWatch,
+    Fingerprint,
+    grading_roots,
+    scan_learner_files,
+    verify_installed_files,
+)
+from grader.manifest import GRADER_DIR, REPO_ROOT, Course, Exercise, load_course
 from grader.results import score_course, score_exercise
 from grader.runner import run_exercise, run_exercises
 from grader.selection import find
@@ -85,7 +96,28 @@ def bench(course: Course, nox_command: str | None = None, repeat: int = 3) -> in
         rows.append((f"grade {exercise.folder} alone (end to end)", seconds, ALONE_TARGET, "s"))
     slowest = max(alone, key=alone.get)
     rows.append((f"slowest exercise alone: {slowest.folder}", alone[slowest], ALONE_TARGET, "s"))
-    rows.append(("grader overhead per exercise", _median(repeat, _overhead), 0.4, "s"))
+    rows.append(("grader overhead per exercise", _median(repeat, _overhead), 0.25, "s"))
+    rows.append(
+        (
+            "integrity checks per exercise (hashes, scans)",
+            _median(repeat, lambda: _integrity_checks(course)),
+            0.03,
+            "s",
+        )
+    )
+    cache = Path(tempfile.mkdtemp(prefix="kata-bench-")) / "verified.json"
+    rows.append(
+        ("virtualenv check, cold (beside the children)", _timed(verify_installed_files)(), 0.5, "s")
+    )
+    rows.append(
+        (
+            "virtualenv check, warm (beside the children)",
+            _median(repeat, _timed(lambda: verify_installed_files(cache=cache))),
+            0.05,
+            "s",
+        )
+    )
+    shutil.rmtree(cache.parent, ignore_errors=True)
     rows.append(
         (
             "Celery worker start, one task, stop (in-memory)",
@@ -152,6 +184,31 @@ def _overhead() -> float:
     reporting = time.perf_counter() - started
     tests = sum(test.duration for test in score_exercise(run).tests)
     return run.duration - tests + reporting
+
+
+def _timed(function):
+    def measure() -> float:
+        started = time.perf_counter()
+        function()
+        return time.perf_counter() - started
+
+    return measure
+
+
+def _integrity_checks(course: Course) -> float:
+    """What grade() adds around the children, per exercise, for the whole course."""
+    started = time.perf_counter()
+    roots = grading_roots(course.root, GRADER_DIR, course.suites_dir) + [
+        course.solutions_dir / exercise.folder for exercise in course.exercises
+    ]
+    before = Fingerprint.of(roots)
+    watch = ChangeWatch(roots)
+    for _ in course.exercises:
+        watch.check()
+    before.changes(Fingerprint.of(roots, earlier=before))
+    for exercise in course.exercises:
+        scan_learner_files(course.solutions_dir / exercise.folder)
+    return (time.perf_counter() - started) / len(course.exercises)
 
 
 def _pong() -> str:

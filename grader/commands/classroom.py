@@ -3,8 +3,12 @@
 The names GitHub Classroom looks for are fixed: workflow `Autograding Tests`, job
 `run-autograding-tests`. nginx is installed before grading (exercise 13 runs real nginx). The
 job grades once and the reporter reads one result per exercise (`EX01_RESULTS` … from the
-grading step's outputs), with `if: always()` so a failing grade is still reported. Before grading, the grading files are restored from the repository's first
-commit — the assignment template — so a student's edits to them change nothing.
+grading step's outputs), with `if: always()` so a failing grade is still reported.
+
+Students own their repository, so before grading everything but `exercises/` is restored from
+its first commit — the assignment template: the grader, the suites, the noxfile, the workflow,
+the tests, and any file added outside `exercises/` (a root `json.py` or `sitecustomize.py`) is
+removed. What was restored or removed is listed in the grading report.
 """
 
 from __future__ import annotations
@@ -14,7 +18,9 @@ from pathlib import Path
 from grader.manifest import Course
 
 WORKFLOW = Path(".github") / "workflows" / "classroom.yml"
-# Restored from the template before grading; their differences are reported to the student.
+# The one folder a student's commits may change; everything else comes from the template.
+LEARNER_FOLDER = "exercises"
+# The files grading runs: a student tree needs at least these (the Classroom tests build one).
 GRADING_FILES = ("grader", "noxfile.py", "pyproject.toml")
 PYTHON_VERSION = "3.12"
 
@@ -25,7 +31,7 @@ def render(course: Course) -> str:
         f"          {runner.upper()}_RESULTS: ${{{{ steps.grade.outputs.{runner} }}}}"
         for runner in runners
     )
-    files = " ".join(GRADING_FILES)
+    outside = f"-- . ':(exclude){LEARNER_FOLDER}'"
     return f"""\
 # Generated from grader/course.toml by `nox -s classroom`: edit the manifest, not this file.
 name: Autograding Tests
@@ -47,16 +53,16 @@ jobs:
         uses: actions/checkout@v4
         with:
           fetch-depth: 0
-      - name: Restore the grading files from the template
+      - name: Restore everything but {LEARNER_FOLDER}/ from the template
         id: restore
         if: ${{{{ !github.event.repository.is_template }}}}
         shell: bash
         run: |
           template="$(git rev-list --max-parents=0 HEAD | tail -n 1)"
-          changed="$(git diff --name-only "$template" HEAD -- {files} | tr '\\n' ' ')"
+          changed="$(git diff --name-only "$template" HEAD {outside} | tr '\\n' ' ')"
           echo "KATA_TEMPLATE_CHANGES=$changed" >> "$GITHUB_ENV"
-          rm -rf {files}
-          git checkout "$template" -- {files}
+          git ls-files -z {outside} | xargs -0 rm -f --
+          git checkout "$template" {outside}
       - name: Set up Python
         uses: actions/setup-python@v5
         with:

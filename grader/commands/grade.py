@@ -1,18 +1,39 @@
-"""`grade`: run the selected exercises' hidden suites against a folder and report progress."""
+"""`grade`: run the selected exercises' hidden suites against a folder and report progress.
+
+Around the children, the parent checks what they must not change: the grading files and every
+exercise folder are fingerprinted before and after; the grading virtualenv is verified against
+its RECORD files while the children run (so it costs no waiting) and, with the nox session's
+cache, again after them; $GITHUB_OUTPUT and $GITHUB_STEP_SUMMARY are put back as they were
+before the parent writes them itself.
+"""
 
 from __future__ import annotations
 
 import os
+import sys
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from grader.manifest import Course
-from grader.results import score_course
+from grader.integrity import (
+    ChangeWatch,
+    Fingerprint,
+    ProtectedFile,
+    attribute_change,
+    default_cache,
+    grading_roots,
+    scan_learner_files,
+    verify_installed_files,
+)
+from grader.manifest import GRADER_DIR, Course
+from grader.results import CourseResult, mark_integrity_error, printable, score_course
 from grader.runner import run_exercises
 from grader.selection import select
 from grader.writers import github
 from grader.writers.json_report import write_json
 from grader.writers.junit import write_junit
 from grader.writers.terminal import grading_progress, make_console, print_report
+
+REBUILD_HINT = "Rebuild the grading virtualenv: `nox -s grade --reinstall` (or delete `.nox/`)."
 
 
 def grade(
@@ -36,26 +57,102 @@ def grade(
         raise SystemExit(
             f"--target {target}: no such folder (it should hold the NN_slug exercise folders)"
         )
+    protected = [
+        ProtectedFile(Path(os.environ[name]))
+        for name in ("GITHUB_OUTPUT", "GITHUB_STEP_SUMMARY")
+        if os.environ.get(name)
+    ]
+    roots = grading_roots(course.root, GRADER_DIR, course.suites_dir) + [
+        target.resolve() / exercise.folder for exercise in course.exercises
+    ]
     console = make_console()
-    with grading_progress(console, len(exercises)) as advance:
-        runs = run_exercises(exercises, target, jobs=jobs, on_done=advance)
+    cache = default_cache()
+    with ThreadPoolExecutor(max_workers=1) as background:
+        installed = background.submit(verify_installed_files, cache=cache)
+        before = Fingerprint.of(roots)
+        watch = ChangeWatch(roots)
+        with grading_progress(console, len(exercises)) as advance:
+
+            def on_done(run) -> None:
+                watch.check()
+                advance(run)
+
+            runs = run_exercises(exercises, target, jobs=jobs, on_done=on_done)
+        after = Fingerprint.of(roots, earlier=before)
+        tampered = installed.result()
+    if cache is not None and not tampered:
+        # Warm, this only re-hashes what changed while the children ran.
+        tampered = verify_installed_files(cache=cache)
+    problems = [problem for file in protected if (problem := file.restore())]
+    if tampered:
+        for problem in tampered:
+            print(
+                f"error: {problem.path} ({problem.distribution}) is {problem.problem}.",
+                file=sys.stderr,
+            )
+        print(
+            "The grading virtualenv is not as installed, so nothing was graded. " + REBUILD_HINT,
+            file=sys.stderr,
+        )
+        return 2
     result = score_course(runs, target)
+    result.integrity_problems += problems
+    _report_changes(result, before.changes(after), target, runs, watch, course.root)
+    for exercise in result.exercises:
+        exercise.flags = [
+            {**flag.as_dict(), "file": printable(flag.file)}
+            for flag in scan_learner_files(target / exercise.folder)
+        ]
     if json_path:
         write_json(result, json_path)
     if junit_path:
         write_junit(result, junit_path)
     print_report(console, result, exercises_dir=_shown(target))
     if classroom:
-        changes = os.environ.get("KATA_TEMPLATE_CHANGES", "").split()
+        changes = printable(os.environ.get("KATA_TEMPLATE_CHANGES", "")).split()
         github.write_outputs(result, Path(os.environ["GITHUB_OUTPUT"]))
         if os.environ.get("GITHUB_STEP_SUMMARY"):
             github.write_summary(result, Path(os.environ["GITHUB_STEP_SUMMARY"]), changes)
         if changes:
             console.print(
-                f"Note: these grading files differ from the template and were restored before "
+                f"Note: these files differ from the template and were restored before "
                 f"grading: {', '.join(changes)}"
             )
     return 0 if exit_zero or result.all_passed else 1
+
+
+def _report_changes(
+    result: CourseResult,
+    changes: list[tuple[Path, str]],
+    target: Path,
+    runs: list,
+    watch: ChangeWatch,
+    course_root: Path,
+) -> None:
+    """Each exercise blamed for a change gets an error naming every file it is blamed for."""
+    blamed: dict[str, list[str]] = {}
+    for path, kind in changes:
+        shown = printable(_relative(path, course_root, target))
+        for exercise_id, reason in attribute_change(path, runs, watch.window(path)).items():
+            blamed.setdefault(exercise_id, []).append(f"{shown} ({kind}, {reason})")
+    for exercise in result.exercises:
+        if exercise.id in blamed:
+            mark_integrity_error(
+                exercise,
+                "Files grading relies on changed during the run: "
+                + ", ".join(blamed[exercise.id])
+                + ". Grading code and other exercises' files must not be written to. "
+                "Restore them with `git checkout -- <file>` and grade again.",
+            )
+
+
+def _relative(path: Path, *bases: Path) -> str:
+    for base in bases:
+        try:
+            return path.relative_to(base.resolve()).as_posix()
+        except ValueError:
+            continue
+    return str(path)
 
 
 def _shown(target: Path) -> str:

@@ -69,12 +69,22 @@ def summary_markdown(result: CourseResult, template_changes: list[str]) -> str:
         lines.append(
             f"| {exercise.folder} | {mark} {exercise.status} | {exercise.points:g}/{exercise.max_points:g} | {first} |"
         )
+    flagged = [exercise for exercise in result.exercises if exercise.flags]
+    if flagged or result.integrity_problems:
+        lines += ["", "### For review", ""]
+        for exercise in flagged:
+            where = "; ".join(
+                f"`{_cell(flag['file'])}:{flag['line']}` {_cell(flag['detail'])}"
+                for flag in exercise.flags
+            )
+            lines.append(f"- ⚑ {exercise.folder}: {where}")
+        lines += [f"- ⚑ {_cell(problem)}" for problem in result.integrity_problems]
     if template_changes:
         lines += [
             "",
             "> [!WARNING]",
-            "> These grading files differ from the assignment's template and were restored before "
-            "grading, so your changes to them did not count: "
+            "> These files outside `exercises/` differ from the assignment's template and were "
+            "restored (or removed) before grading, so your changes to them did not count: "
             + ", ".join(f"`{p}`" for p in template_changes),
         ]
     return "\n".join(lines) + "\n"
@@ -133,6 +143,10 @@ def _message(failing: list[TestResult], first: bool) -> str:
 
 def _number(value: Fraction) -> int | float:
     return int(value) if value.denominator == 1 else round(float(value), 6)
+
+
+def _cell(text: str) -> str:
+    return text.replace("`", "'").replace("|", "\\|").replace("\n", " ")
 
 
 def _one_line(text: str) -> str:

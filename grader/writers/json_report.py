@@ -20,6 +20,8 @@ def to_dict(result: CourseResult) -> dict:
             "exercises_passed": result.exercises_passed,
             "exercises": len(result.exercises),
         },
+        "isolation": result.isolation,
+        "integrity_problems": list(result.integrity_problems),
         "exercises": [
             {
                 "id": exercise.id,
@@ -49,6 +51,8 @@ def to_dict(result: CourseResult) -> dict:
                     }
                     for test in exercise.tests
                 ],
+                "flags": list(exercise.flags),
+                "isolation": exercise.isolation,
             }
             for exercise in result.exercises
         ],

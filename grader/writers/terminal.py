@@ -56,6 +56,7 @@ def grading_progress(console: Console, total: int, label: str = "Grading"):
 
 def print_report(console: Console, result: CourseResult, exercises_dir: str = "exercises") -> None:
     console.print(_exercise_table(result))
+    _print_integrity(console, result)
     console.print(_summary(result))
     unfinished = result.first_unfinished()
     if unfinished is None:
@@ -88,6 +89,26 @@ def _exercise_table(result: CourseResult) -> Table:
             Text(detail, style="dim"),
         )
     return table
+
+
+def _print_integrity(console: Console, result: CourseResult) -> None:
+    """Flags (one line per exercise), what the parent undid, and isolation weaker than full."""
+    for exercise in result.exercises:
+        if exercise.flags:
+            where = ", ".join(f"{flag['file']}:{flag['line']} {flag['detail']}"
+                              for flag in exercise.flags[:3])  # fmt: skip
+            more = f" (+{len(exercise.flags) - 3} more)" if len(exercise.flags) > 3 else ""
+            console.print(
+                Text(f"  ⚑ {exercise.id} flagged for review: {where}{more}", style="yellow")
+            )
+    for problem in result.integrity_problems:
+        console.print(Text(f"  ⚑ {problem}", style="yellow"))
+    isolation = result.isolation
+    if isolation["level"] not in ("full", "unknown"):
+        missing = (
+            ", ".join(name.replace("_", " ") for name in isolation["missing"]) or "see the notes"
+        )
+        console.print(Text(f"  Isolation: {isolation['level']} (missing: {missing})", style="dim"))
 
 
 def _summary(result: CourseResult) -> Text:
