@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 from report_helpers import by_name, exercise
 
-from grader import integrity, runner
+from grader import integrity
 from grader.cli import main
 from grader.commands import grade as grade_command
 from grader.integrity import (
@@ -123,11 +123,6 @@ def test_a_root_json_py_is_never_imported_by_the_grader_started_as_nox_starts_it
     assert json.loads(report.read_text())["exercises"][0]["slug"] == "greeter", "report intact"
 
 
-@pytest.mark.xfail(
-    "sys.path.insert(0" in getattr(runner, "_BOOT", ""),
-    reason="the grading child's boot (grader/runner.py) still puts the repository root first",
-    strict=True,
-)
 def test_a_root_json_py_is_never_imported_by_a_grading_child(
     course_copy, fixture_manifest, tmp_path
 ):
@@ -171,9 +166,8 @@ def test_every_nox_session_starts_the_grader_without_the_current_folder_on_sys_p
 # --- 4. learner code that changes what grading relies on ----------------------------------------
 
 
-def test_learner_code_that_rewrites_a_grading_file_or_another_exercise_never_passes(
-    course_copy, fixture_manifest, tmp_path
-):
+def plant_tampering_adder(course_copy: Path) -> tuple[Path, Path]:
+    """Exercise 01 solved, and rewriting the grader's plugin and exercise 02 while graded."""
     plugin = course_copy / "grader" / "plugin.py"
     greeter = course_copy / "exercises" / "02_greeter" / "greeter.py"
     attack = textwrap.dedent(f"""
@@ -190,24 +184,53 @@ def test_learner_code_that_rewrites_a_grading_file_or_another_exercise_never_pas
     adder.write_text(
         SOLVED_ADDER.replace("return a + b", "_tamper()\n    return a + b", 1) + attack
     )
-    plugin_before, greeter_before = plugin.read_bytes(), greeter.read_bytes()
+    return plugin, greeter
+
+
+def test_learner_code_cannot_rewrite_a_grading_file_or_another_exercise(
+    course_copy, fixture_manifest, tmp_path
+):
+    """Through the sandbox: the writes fail, nothing changes, the honest work still counts."""
+    plugin, greeter = plant_tampering_adder(course_copy)
+    before = plugin.read_bytes(), greeter.read_bytes()
     report = tmp_path / "report.json"
     done = run_grader(
         course_copy, *course_args(course_copy), "grade", "adder", "hello", "--jobs", "1",
         "--json", str(report),
     )  # fmt: skip
     data = json.loads(report.read_text())
+    if data["isolation"]["level"] != "full":
+        pytest.skip(f"no read-only view here: {data['isolation']}")
+    assert (plugin.read_bytes(), greeter.read_bytes()) == before, "a grading file changed"
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert exercise(data, "adder")["status"] == "pass"
+
+
+def test_a_grading_file_or_exercise_changed_during_the_run_is_an_error_never_a_pass(
+    course_copy, fixture_manifest, tmp_path, monkeypatch
+):
+    """Where no sandbox holds (isolation off here), the parent sees the change and blames it."""
+    from grader import isolation
+
+    monkeypatch.setattr(isolation, "launcher", lambda: isolation.Launcher(notes=("off",)))
+    plugin, greeter = plant_tampering_adder(course_copy)
+    before = plugin.read_bytes(), greeter.read_bytes()
+    report = tmp_path / "report.json"
+    code = main([*course_args(course_copy), "grade", "adder", "hello", "--jobs", "1",
+                 "--target", str(course_copy / "exercises"), "--json", str(report)])  # fmt: skip
+    data = json.loads(report.read_text())
+    assert (plugin.read_bytes(), greeter.read_bytes()) != before, "the attack did not run"
     adder_entry = exercise(data, "adder")
-    assert adder_entry["status"] != "pass" and done.returncode == 1, done.stdout
-    if plugin.read_bytes() != plugin_before:
-        message = by_name(adder_entry)["(grading)"]["message"]
-        assert "grader/plugin.py (changed" in message and "git checkout" in message
-    if greeter.read_bytes() != greeter_before:
-        assert "exercises/02_greeter/greeter.py (changed" in adder_entry["tests"][0]["message"]
-    assert exercise(data, "hello")["points"] == exercise(data, "hello")["max_points"] or (
-        exercise(data, "hello")["status"] == "error"
-        and "changed" in exercise(data, "hello")["tests"][0]["message"]
-    ), "an exercise graded after the grader changed may not pass on the changed grader"
+    assert adder_entry["status"] == "error" and adder_entry["points"] == 0 and code == 1
+    # (The grader running here is this checkout's, not the copy's: the copy's plugin.py is
+    # only a file of that course, the other exercise's file is what grading relies on.)
+    message = by_name(adder_entry)["(grading)"]["message"]
+    assert "exercises/02_greeter/greeter.py (changed" in message, message
+    assert "git checkout" in message, message
+    hello = exercise(data, "hello")
+    assert hello["status"] == "error" and "changed" in hello["tests"][0]["message"], (
+        "an exercise graded after the grader changed may not pass on the changed grader"
+    )
 
 
 def test_a_change_between_fingerprints_is_blamed_on_the_runs_it_could_have_come_from(tmp_path):
@@ -395,6 +418,10 @@ def test_a_tampered_installed_file_is_found_and_nothing_is_graded(
 def test_learner_code_that_changes_an_installed_file_during_grading_gets_no_grade(
     tmp_path, make_target, monkeypatch, capsys
 ):
+    """Where no read-only view holds (isolation off here), the after-run check catches it."""
+    from grader import isolation
+
+    monkeypatch.setattr(isolation, "launcher", lambda: isolation.Launcher(notes=("off",)))
     site = tmp_path / "site"
     module = fake_distribution(site)
     monkeypatch.setenv("KATA_VERIFIED_CACHE", str(tmp_path / "verified.json"))
