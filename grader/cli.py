@@ -13,6 +13,7 @@ from pathlib import Path
 from grader import commands
 from grader.errors import UsageError
 from grader.manifest import MANIFEST_PATH, ManifestError, load_course
+from grader.originals import keep_pristine_copy
 
 
 def build_parser(verbs: tuple[str, ...] = commands.VERBS) -> argparse.ArgumentParser:
@@ -34,6 +35,8 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser(_verbs_needed(argv)).parse_args(argv)
     try:
         course = _load_course(args.course)
+        # Without git history, the first run of any verb keeps the originals `reset` restores.
+        keep_pristine_copy(course)
         return args.handle(args, course)
     except (UsageError, ManifestError) as error:
         print(f"error: {error}", file=sys.stderr)
