@@ -93,10 +93,9 @@ def _from_first_commit(course: Course, exercise: Exercise) -> Originals | None:
         return None
     first = commits.decode().split()[-1]
     try:
-        prefix = (
-            (course.exercises_dir / exercise.folder)
-            .resolve()
-            .relative_to(Path(top.decode().strip()).resolve())
+        # The folder itself is not resolved: the history knows it by name, even as a link.
+        prefix = (course.exercises_dir.resolve() / exercise.folder).relative_to(
+            Path(top.decode().strip()).resolve()
         )
     except ValueError:
         return None

@@ -165,17 +165,17 @@ def _change(
         return [f"{exercise.id} no longer passes"]
     difference = tests_passed - before.last_tests_passed
     if difference > 0:
-        return [f"{exercise.id}: {_tests(difference)} more {_verb(difference)}"]
+        return [f"{exercise.id}: {_tests(difference, 'more ')} {_pass(difference)}"]
     if difference < 0:
-        return [f"{exercise.id}: {_tests(-difference)} no longer {_verb(-difference)}"]
+        return [f"{exercise.id}: {_tests(-difference)} no longer {_pass(-difference)}"]
     return []
 
 
-def _tests(count: int) -> str:
-    return f"{count} test" if count == 1 else f"{count} tests"
+def _tests(count: int, more: str = "") -> str:
+    return f"{count} {more}test" if count == 1 else f"{count} {more}tests"
 
 
-def _verb(count: int) -> str:
+def _pass(count: int) -> str:
     return "passes" if count == 1 else "pass"
 
 

@@ -156,7 +156,8 @@ def _inside(folder: Path, name: str) -> Path:
     """The path of ``name`` in the exercise folder, refusing any that would lead out of it (a
     `..` in a name, or a subfolder that is a link to somewhere else)."""
     path = folder / name
-    base = folder.resolve()
+    # Where the folder is by name: if the exercise folder itself is a link, nothing is inside.
+    base = folder.parent.resolve() / folder.name
     if not path.parent.resolve().is_relative_to(base) or ".." in Path(name).parts:
         raise UsageError(
             f"{path} is outside {folder}: reset only writes inside the exercise folder. "
