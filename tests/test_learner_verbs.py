@@ -456,6 +456,10 @@ def test_a_missing_exercise_folder_names_reset(git_course, capsys):
     shutil.rmtree(git_course / "exercises" / "02_greeter")
     err = one_line_error(git_course, capsys, "grade")
     assert "exercises/02_greeter/ is missing" in err and "nox -s reset -- 02" in err
+    assert run(git_course, "reset", "02", "--yes") == 0
+    assert (git_course / "exercises" / "02_greeter" / "greeter.py").read_bytes() == (
+        FIXTURE / "exercises" / "02_greeter" / "greeter.py"
+    ).read_bytes()
 
 
 def test_a_deleted_stub_file_names_reset(git_course, capsys):

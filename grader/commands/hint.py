@@ -19,7 +19,9 @@ LANGUAGES = ("en", "zh", "both")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("selector", metavar="EXERCISE")
+    parser.add_argument(
+        "selector", metavar="EXERCISE", help="4, 04, compact_dict or 04_compact_dict"
+    )
     parser.add_argument("level", nargs="?", type=int, help="which hint (1 = the gentlest)")
     parser.add_argument("--all", action="store_true", dest="show_all", help="show every hint")
     parser.add_argument(

@@ -30,7 +30,9 @@ RECORD = "reset.json"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("selector", metavar="EXERCISE")
+    parser.add_argument(
+        "selector", metavar="EXERCISE", help="4, 04, compact_dict or 04_compact_dict"
+    )
     parser.add_argument("--yes", action="store_true", help="do not ask for confirmation")
     parser.add_argument(
         "--undo", action="store_true", help="bring back the files the last reset replaced"

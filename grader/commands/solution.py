@@ -23,7 +23,9 @@ _RESET = "\033[0m"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("selector", metavar="EXERCISE")
+    parser.add_argument(
+        "selector", metavar="EXERCISE", help="4, 04, compact_dict or 04_compact_dict"
+    )
     parser.add_argument(
         "--force",
         action="store_true",
