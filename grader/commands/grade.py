@@ -123,7 +123,11 @@ def report_progress(console, course: Course, result, target: Path, badge: Path |
     """A grade of the learner's own exercises updates their progress: the course totals and
     what changed since the last grade. A badge shows those totals, or this grade's elsewhere."""
     if progress.counts(course, target):
-        changes = progress.record_grade(course, result)
+        try:
+            changes = progress.record_grade(course, result)
+        except OSError as error:  # a read-only checkout: the grade itself still stands
+            changes = []
+            console.print(f"Progress not saved ({error}).")
         totals = progress.totals(course, progress.load(course))
         console.print(f"Course: {totals.line()}")
         if changes:

@@ -7,6 +7,7 @@ rich. The levels shown are recorded in the progress file.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 
 from grader import progress
@@ -80,7 +81,8 @@ def show_hint(
             # In both languages the 中文 hint follows its English one as one block.
             gap = "" if lang == "both" else "\n"
             print(f"{gap}提示 {number}/{len(hints)}\n{hint.zh}")
-    progress.record_hints(course, exercise, chosen)
+    with contextlib.suppress(OSError):  # a read-only checkout: the hint is shown all the same
+        progress.record_hints(course, exercise, chosen)
     if not show_all and level < len(hints):
         command = f"nox -s hint -- {exercise.id} {level + 1}"
         nudge = {

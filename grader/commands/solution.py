@@ -55,7 +55,13 @@ def show_solution(course: Course, exercise: Exercise, force: bool = False) -> in
                 file=sys.stderr,
             )
             return 1
-        progress.record_solution_forced(course, exercise)
+        try:
+            progress.record_solution_forced(course, exercise)
+        except OSError as error:
+            raise UsageError(
+                f"--force is recorded in your progress file, which cannot be written ({error}): "
+                f"run it where the course folder is writable"
+            ) from None
     print(f"{exercise.folder} — the reference solution, as a diff against your files")
     print("(lines with - are yours, lines with + are the reference's)\n")
     colour = sys.stdout.isatty() and not os.environ.get("NO_COLOR")
