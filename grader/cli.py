@@ -50,6 +50,9 @@ def _verbs_needed(argv: list[str]) -> tuple[str, ...]:
     first.add_argument("--course")
     first.add_argument("verb", nargs="?")
     known, _ = first.parse_known_args(argv)
+    before_verb = argv[: argv.index(known.verb)] if known.verb in argv else argv
+    if {"-h", "--help"} & set(before_verb):  # `-h grade`: the help of the whole command
+        return commands.VERBS
     if known.verb in commands.VERBS and commands.load(known.verb) is not None:
         return (known.verb,)
     return commands.VERBS

@@ -92,9 +92,10 @@ def test_a_verb_whose_module_is_missing_is_left_out_without_breaking_the_others(
     assert "invalid choice" in capsys.readouterr().err
 
 
-def test_help_lists_the_learner_verbs():
+@pytest.mark.parametrize("asking", [["--help"], ["-h", "grade"]])
+def test_help_lists_the_learner_verbs(asking):
     completed = subprocess.run(
-        [sys.executable, "-m", "grader", "--help"], capture_output=True, text=True, check=True
+        [sys.executable, "-m", "grader", *asking], capture_output=True, text=True, check=True
     )
     for verb in ("grade", "list", "hint", "reset", "solution"):
         assert f"    {verb}" in completed.stdout, completed.stdout
