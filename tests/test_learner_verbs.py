@@ -4,6 +4,7 @@ git repository where reset and solution need one); nothing is written into this 
 
 from __future__ import annotations
 
+import io
 import json
 import shutil
 import subprocess
@@ -337,7 +338,7 @@ def test_reset_uses_the_first_commit_not_a_later_one(git_course):
 
 
 def test_reset_without_a_terminal_and_without_yes_changes_nothing(git_course, capsys, monkeypatch):
-    monkeypatch.setattr(sys, "stdin", open(__file__))  # noqa: SIM115 - a file is not a terminal
+    monkeypatch.setattr(sys, "stdin", io.StringIO("y\n"))  # an answer, but no terminal
     adder = git_course / "exercises" / "01_adder" / "adder.py"
     adder.write_text(SOLVED_ADD_ONLY)
     before = snapshot(git_course)
@@ -345,7 +346,6 @@ def test_reset_without_a_terminal_and_without_yes_changes_nothing(git_course, ca
     err = capsys.readouterr().err
     assert err.count("\n") == 1 and "--yes" in err
     assert snapshot(git_course) == before
-    sys.stdin.close()
 
 
 class FakeTerminal:
