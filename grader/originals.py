@@ -34,13 +34,20 @@ class Originals:
 
 def originals(course: Course, exercise: Exercise) -> Originals:
     found = _from_first_commit(course, exercise) or _from_pristine_copy(course, exercise)
-    if found is None:
+    if found is not None:
+        return found
+    folder = f"exercises/{exercise.folder}/"
+    if _in_git_work_tree(course.root):
+        # A clone of the course's own history: its first commit predates the exercises.
         raise UsageError(
-            f"no original of {exercise.folder} to reset to: this folder has no git history "
-            f"holding it and no pristine copy in {_pristine_dir(course)}. Copy "
-            f"exercises/{exercise.folder}/ again from the course you downloaded"
+            f"the repository's first commit does not hold {folder}, so reset has no original "
+            f"of it (this is a clone of the course, not an assignment made from it): "
+            f"`git checkout origin/HEAD -- {folder}` restores the course's version"
         )
-    return found
+    raise UsageError(
+        f"no original of {exercise.folder} to reset to: no git history and no pristine copy "
+        f"in {_pristine_dir(course)}. Copy {folder} again from the course you downloaded"
+    )
 
 
 def keep_pristine_copy(course: Course) -> None:

@@ -501,3 +501,20 @@ def test_a_manifest_error_is_one_line(git_course, capsys, broken, expected):
     for verb in (["list"], ["hint", "1"], ["grade", "1"]):
         err = one_line_error(git_course, capsys, *verb)
         assert expected in err and "Fix " in err
+
+
+def test_reset_in_a_clone_whose_first_commit_predates_the_exercise_names_the_git_fix(
+    course_dir, capsys
+):
+    stub = (course_dir / "exercises" / "01_adder" / "adder.py").read_bytes()
+    shutil.move(course_dir / "exercises", course_dir.parent / "later")
+    git(course_dir, "init", "-q")
+    git(course_dir, "add", "-A")
+    git(course_dir, "commit", "-q", "-m", "The grader, before any exercise")
+    shutil.move(course_dir.parent / "later", course_dir / "exercises")
+    (course_dir / "exercises" / "01_adder" / "adder.py").write_text(SOLVED_ADD_ONLY)
+    err = one_line_error(course_dir, capsys, "reset", "1", "--yes")
+    assert "first commit does not hold exercises/01_adder/" in err
+    assert "git checkout origin/HEAD -- exercises/01_adder/" in err
+    assert not (course_dir / ".kata" / "pristine").exists()
+    assert (course_dir / "exercises" / "01_adder" / "adder.py").read_bytes() != stub
