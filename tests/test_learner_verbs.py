@@ -233,6 +233,18 @@ def test_grade_writes_an_svg_badge_with_the_course_totals(course_dir, tmp_path):
     assert root.get("aria-label") == "katas 1/4 · 1/13"
 
 
+def test_a_badge_of_another_folder_shows_that_grade(course_dir, tmp_path):
+    badge = tmp_path / "submission.svg"
+    target = str(course_dir / "solutions")
+    assert (
+        run(course_dir, "grade", "adder", "greeter", "--target", target, "--badge", str(badge)) == 0
+    )
+    texts = [element.text for element in ET.parse(badge).getroot().iter()
+             if element.tag == "{http://www.w3.org/2000/svg}text"]  # fmt: skip
+    assert texts == ["katas", "2/2 · 10/10"]
+    assert not (course_dir / ".kata" / "progress.json").exists()
+
+
 def test_the_badge_escapes_its_text():
     from grader.badge import render_badge
 
