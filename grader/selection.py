@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import difflib
 
+from grader.errors import UsageError
 from grader.manifest import Course, Exercise
 
 
-class SelectionError(ValueError):
-    """A selector that names no exercise; the message lists what would have matched."""
+class SelectionError(UsageError):
+    """A selector that names no exercise; the message suggests the closest one."""
 
 
 def select(course: Course, selectors: list[str]) -> list[Exercise]:

@@ -244,6 +244,7 @@ def test_template_changes_are_reported_in_the_summary(tmp_path, monkeypatch):
     monkeypatch.setenv("GITHUB_OUTPUT", str(output))
     monkeypatch.setenv("GITHUB_STEP_SUMMARY", str(summary))
     monkeypatch.setenv("KATA_TEMPLATE_CHANGES", "grader/suites/conftest.py noxfile.py")
+    monkeypatch.setenv("KATA_STATE_DIR", str(tmp_path / "state"))
     fixture = Path(__file__).parent / "fixture_course" / "grader" / "course.toml"
     main(["--course", str(fixture), "grade", "greeter", "--classroom", "--exit-zero"])
     text = summary.read_text()

@@ -82,7 +82,10 @@ def test_partial_solution_scores_complete_tasks_and_partial_credit_tasks(
     assert_greeter_still_graded(report)
 
 
-def test_stub_scores_zero_and_says_what_is_not_implemented(fixture_course, grade_fixture):
+def test_stub_scores_zero_and_says_what_is_not_implemented(
+    fixture_course, grade_fixture, monkeypatch, tmp_path
+):
+    monkeypatch.setenv("KATA_STATE_DIR", str(tmp_path / "state"))  # a grade of exercises/
     code, report = grade_fixture(fixture_course.exercises_dir)
     entry = exercise(report, "adder")
     assert code == 1
@@ -283,8 +286,10 @@ def test_missing_file_and_missing_name_are_explained(make_target, grade_fixture)
     assert "02_greeter/greeter.py is missing" in greeter["tests"][0]["message"]
 
 
-def test_exit_zero_reports_without_failing(fixture_course, tmp_path):
+def test_exit_zero_reports_without_failing(fixture_course, tmp_path, monkeypatch):
     from grader.cli import main
+
+    monkeypatch.setenv("KATA_STATE_DIR", str(tmp_path))  # a grade of exercises/ is progress
 
     manifest = fixture_course.root / "grader" / "course.toml"
     args = [

@@ -129,9 +129,12 @@ def test_manifest_errors_name_the_exercise(tmp_path):
         parse_course(data, root=tmp_path)
 
 
-def test_hint_shows_one_level_at_a_time_in_both_languages(fixture_course, capsys):
+def test_hint_shows_one_level_at_a_time_in_both_languages(
+    fixture_course, capsys, monkeypatch, tmp_path
+):
+    monkeypatch.setenv("KATA_STATE_DIR", str(tmp_path))  # hints shown are recorded there
     manifest = str(fixture_course.root / "grader" / "course.toml")
-    assert main(["--course", manifest, "hint", "1"]) == 0
+    assert main(["--course", manifest, "hint", "1", "--lang", "both"]) == 0
     out = capsys.readouterr().out
     assert "Use the + operator." in out and "使用 + 运算符。" in out and "return a + b" not in out
     assert "nox -s hint -- 01 2" in out
@@ -140,8 +143,9 @@ def test_hint_shows_one_level_at_a_time_in_both_languages(fixture_course, capsys
     assert main(["--course", manifest, "hint", "nope"]) == 2
 
 
-def test_hint_text_is_printed_as_written_not_as_markup(capsys):
+def test_hint_text_is_printed_as_written_not_as_markup(capsys, monkeypatch, tmp_path):
     # Exercise 17's second hint holds code with brackets, which rich would read as a style.
+    monkeypatch.setenv("KATA_STATE_DIR", str(tmp_path))
     assert main(["hint", "17", "2"]) == 0
     assert "args=[report.pk]" in capsys.readouterr().out
 

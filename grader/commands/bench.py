@@ -14,6 +14,7 @@ Figures (median of --repeat runs, warm caches):
 
 from __future__ import annotations
 
+import argparse
 import io
 import os
 import shlex
@@ -245,3 +246,15 @@ def _grade_all(course: Course, jobs: int) -> float:
     started = time.perf_counter()
     run_exercises(list(course.exercises), Path(course.solutions_dir), jobs=jobs)
     return time.perf_counter() - started
+
+
+HELP = "time the grader and print each figure next to its target"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--nox", help="command that runs nox, to time a warm `nox -s grade`")
+    parser.add_argument("--repeat", type=int, default=3)
+
+
+def handle(args: argparse.Namespace, course: Course) -> int:
+    return bench(course, nox_command=args.nox, repeat=args.repeat)

@@ -13,6 +13,7 @@ removed. What was restored or removed is listed in the grading report.
 
 from __future__ import annotations
 
+import argparse
 from pathlib import Path
 
 from grader.manifest import Course
@@ -110,3 +111,14 @@ def write_workflow(course: Course, check: bool = False) -> int:
     path.write_text(text, encoding="utf-8")
     print(f"{WORKFLOW} written from the manifest ({len(course.exercises)} exercises).")
     return 0
+
+
+HELP = "write (or --check) the GitHub Classroom workflow"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--check", action="store_true", help="fail if the workflow is stale")
+
+
+def handle(args: argparse.Namespace, course: Course) -> int:
+    return write_workflow(course, check=args.check)

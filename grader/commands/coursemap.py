@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import argparse
 import re
 from pathlib import Path
 
@@ -55,3 +56,14 @@ def update_readme(course: Course, check: bool = False, readme: Path | None = Non
     readme.write_text(new, encoding="utf-8")
     print("README.md course map updated from the manifest.")
     return 0
+
+
+HELP = "write (or --check) the README course map"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--check", action="store_true", help="fail if README.md is stale")
+
+
+def handle(args: argparse.Namespace, course: Course) -> int:
+    return update_readme(course, check=args.check)

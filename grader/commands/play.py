@@ -13,6 +13,7 @@ kata_nginx), the learner's uwsgi server running a demo WSGI app, and a plain HTT
 
 from __future__ import annotations
 
+import argparse
 import atexit
 import code
 import contextlib
@@ -429,3 +430,25 @@ def _announce_nginx(
         )
     )
     sys.stdout.flush()
+
+
+HELP = "try an exercise by hand: Django/DRF or nginx on 127.0.0.1, or a Celery worker"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("selector", metavar="EXERCISE")
+    parser.add_argument("--port", type=int, help="port on 127.0.0.1 (default: 8000, or a free one)")
+    parser.add_argument(
+        "--target", type=Path, help="folder holding the NN_slug folders (default: exercises/)"
+    )
+    parser.add_argument(
+        "--noreload", action="store_false", dest="reload", help="do not restart on save"
+    )
+    parser.add_argument(
+        "--shell", action="store_true", help="Celery: a Python shell that sends tasks to the worker"
+    )
+    parser.add_argument("--worker", action="store_true", help=argparse.SUPPRESS)
+
+
+def handle(args: argparse.Namespace, course: Course) -> int:
+    return play(course, args.selector, args.port, args.target, args.reload, args.shell, args.worker)

@@ -7,6 +7,7 @@ reason); those are printed, never silent.
 
 from __future__ import annotations
 
+import argparse
 from dataclasses import dataclass, field
 
 from rich.text import Text
@@ -100,3 +101,15 @@ def _print_verdict(console, verdict: Verdict) -> None:
 
 def _first_line(message: str) -> str:
     return message.strip().splitlines()[0] if message.strip() else ""
+
+
+HELP = "prove every test fails on its stub and passes on its solution"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("selectors", nargs="*", metavar="EXERCISE")
+    parser.add_argument("--jobs", type=int)
+
+
+def handle(args: argparse.Namespace, course: Course) -> int:
+    return verify(course, args.selectors, jobs=args.jobs)
