@@ -28,6 +28,8 @@ HELP = "grade again on every save, one exercise at a time"
 
 POLL_ENV = "KATA_WATCH_POLL"
 POLL_DELAY_MS = 300
+# How long one wait for file events lasts; the first one returning means the watcher is armed.
+IDLE_WAKE_MS = 200
 # Filesystems whose changes may come from another machine or kernel, so no inotify event
 # reaches this one: network shares, WSL's Windows drives, and folders shared into a container
 # or virtual machine by its host.
@@ -138,11 +140,21 @@ class _WatchSession:
 
         reason = polling_reason(self.target)
         if reason:
+            self.say(f"File events may not arrive here ({reason}).", style="yellow")
             self.say(
-                f"File events may not arrive here ({reason}): "
-                f"checking for changes every {POLL_DELAY_MS / 1000:g} s instead.",
-                style="yellow",
+                f"Polling for changes every {POLL_DELAY_MS / 1000:g} s instead.", style="yellow"
             )
+        # Arm the watcher before the first grade, so no save is missed: events wait for us.
+        changes = watch_changes(
+            self.target,
+            watch_filter=_is_source,
+            debounce=300,
+            force_polling=bool(reason),
+            poll_delay_ms=POLL_DELAY_MS,
+            yield_on_timeout=True,
+            rust_timeout=IDLE_WAKE_MS,
+        )
+        next(changes)
         already = self._passed_before()
         first_round = [exercise for exercise in self.watched if exercise.folder not in already]
         self.passed.update(dict.fromkeys(already, True))
@@ -150,13 +162,6 @@ class _WatchSession:
             self._grade(first_round, clear=False)
         self.current = self._next_unfinished(after=None)
         self._announce()
-        changes = watch_changes(
-            self.target,
-            watch_filter=_is_source,
-            debounce=300,
-            force_polling=bool(reason),
-            poll_delay_ms=POLL_DELAY_MS,
-        )
         for batch in changes:
             folders = self._folders_of({Path(path) for _, path in batch})
             changed = [exercise for exercise in self.watched if exercise.folder in folders]
@@ -202,17 +207,11 @@ class _WatchSession:
 
     def _announce(self) -> None:
         if self.current is None:
-            self.say(
-                "Every exercise you are watching passes. Well done! "
-                "Still watching; Ctrl-C to stop.",
-                style="bold green",
-            )
+            self.say("Every exercise you are watching passes. Well done!", style="bold green")
+            self.say("Still watching; Ctrl-C to stop.", style="dim")
             return
-        self.say(
-            f"Watching {self.current.folder} — {self.current.title}. "
-            f"Save a file to grade it again; Ctrl-C to stop.",
-            style="bold",
-        )
+        self.say(f"Watching {self.current.folder} — {self.current.title}.", style="bold")
+        self.say("Save a file to grade it again; Ctrl-C to stop.", style="dim")
 
     def _next_unfinished(self, after: Exercise | None) -> Exercise | None:
         start = self.watched.index(after) + 1 if after is not None else 0
