@@ -198,9 +198,9 @@ def _compare_with_lock(venv: Path, installed: Installed, lock: Path) -> Finding:
     }
     pins = read_lock(lock, environment)
     differs = [
-        f"{name} {version} (lock: {pins[name]})"
+        f"{name} {version} (lock: {' or '.join(pins[name])})"
         for name, version in sorted(installed.packages.items())
-        if name in pins and version != pins[name]
+        if name in pins and version not in pins[name]
     ]
     if differs:
         shown = ", ".join(differs[:4]) + (
@@ -210,23 +210,24 @@ def _compare_with_lock(venv: Path, installed: Installed, lock: Path) -> Finding:
     return Finding("grading virtualenv", OK, f"{_shown(venv)} matches the lock")
 
 
-def read_lock(lock: Path, environment: dict[str, str]) -> dict[str, str]:
-    """Normalized name -> pinned version, for the lock lines whose markers hold here."""
-    pins: dict[str, str] = {}
+def read_lock(lock: Path, environment: dict[str, str]) -> dict[str, list[str]]:
+    """Normalized name -> the versions pinned for it here.
+
+    One version where the lock's markers can be evaluated (with packaging, when this
+    interpreter has it); without packaging, every version pinned for any environment."""
+    pins: dict[str, list[str]] = {}
     for line in lock.read_text(encoding="utf-8").splitlines():
         requirement, _, marker = line.partition("#")[0].partition(";")
         if "==" not in requirement:
             continue
         name, _, version = requirement.partition("==")
-        if marker.strip() and not _marker_holds(marker.strip(), environment):
+        if marker.strip() and not _marker_may_hold(marker.strip(), environment):
             continue
-        pins[_normalize(name.strip())] = version.strip()
+        pins.setdefault(_normalize(name.strip()), []).append(version.strip())
     return pins
 
 
-def _marker_holds(marker: str, environment: dict[str, str]) -> bool:
-    """Environment markers, by packaging when this interpreter has it; else every line counts
-    and the last pin wins (a wrong answer shows as a difference, never as silence)."""
+def _marker_may_hold(marker: str, environment: dict[str, str]) -> bool:
     try:
         from packaging.markers import Marker
     except ImportError:
