@@ -207,9 +207,12 @@ def lock(session: nox.Session) -> None:
     inputs = Path(session.create_tmp()) / "lock.in"
     inputs.write_text("\n".join(requirements) + "\n", encoding="utf-8")
     pins = Path(session.create_tmp()) / "lock.pins"
+    # uv keeps the versions already in its output file where they still fit: a changed group
+    # moves only what it must. `nox -s lock -- --upgrade` moves everything to the newest.
+    pins.write_text(LOCK.read_text(encoding="utf-8") if LOCK.is_file() else "", encoding="utf-8")
     session.run(
         "uv", "pip", "compile", "--universal", "--python-version", oldest, "--no-header",
-        "--no-annotate", "--quiet", str(inputs), "-o", str(pins),
+        "--no-annotate", "--quiet", str(inputs), "-o", str(pins), *session.posargs,
     )  # fmt: skip
     header = [
         "# The exact versions every learner, CI and Classroom grade with (pip constraints).",
