@@ -119,6 +119,19 @@ def _is_source(_change, path: str) -> bool:
     return not any(part in {"__pycache__", ".pytest_cache"} for part in Path(path).parts)
 
 
+def _exercises_of(
+    course: Course, watched: list[Exercise], target: Path, paths: set[Path]
+) -> list[Exercise]:
+    """The watched exercises whose folders hold any of ``paths``, in course order."""
+    folders = set()
+    for path in paths:
+        try:
+            folders.add(path.resolve().relative_to(target).parts[0])
+        except (ValueError, IndexError):
+            continue
+    return [exercise for exercise in watched if exercise.folder in folders]
+
+
 class _WatchSession:
     """The exercises being watched, which of them passed at their last grade, and the one in focus."""
 
@@ -163,8 +176,8 @@ class _WatchSession:
         self.current = self._next_unfinished(after=None)
         self._announce()
         for batch in changes:
-            folders = self._folders_of({Path(path) for _, path in batch})
-            changed = [exercise for exercise in self.watched if exercise.folder in folders]
+            paths = {Path(path) for _, path in batch}
+            changed = _exercises_of(self.course, self.watched, self.target, paths)
             if changed:
                 self._after_save(changed)
 
@@ -231,12 +244,3 @@ class _WatchSession:
             return {folder for folder, record in exercises.items() if _done(record)}
         except (OSError, ValueError, KeyError, TypeError, AttributeError):
             return set()
-
-    def _folders_of(self, paths: set[Path]) -> set[str]:
-        folders = set()
-        for path in paths:
-            try:
-                folders.add(path.resolve().relative_to(self.target).parts[0])
-            except (ValueError, IndexError):
-                continue
-        return folders
