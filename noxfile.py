@@ -55,7 +55,9 @@ def install(session: nox.Session, *groups: str) -> None:
     digest = _install_digest(*groups)
     if stamp.is_file() and stamp.read_text() == digest:
         return
-    session.install("-c", str(LOCK), *nox.project.dependency_groups(PYPROJECT, *groups))
+    # A copy with the grading files alone (no lock) still grades, at the newest versions.
+    constraints = ["-c", str(LOCK)] if LOCK.is_file() else []
+    session.install(*constraints, *nox.project.dependency_groups(PYPROJECT, *groups))
     stamp.write_text(digest)
 
 
