@@ -377,13 +377,24 @@ def test_the_lock_pins_django_for_every_supported_python():
     assert newer["django"][0].split(".")[0] == "6"
 
 
-def test_nox_and_doctor_compute_the_lock_digest_the_same_way():
-    nox = pytest.importorskip("nox")
-    del nox
+@pytest.fixture(scope="module")
+def noxfile():
+    pytest.importorskip("nox")
     spec = importlib.util.spec_from_file_location("kata_noxfile", REPO / "noxfile.py")
-    noxfile = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(noxfile)
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def test_nox_and_doctor_compute_the_lock_digest_the_same_way(noxfile):
     assert noxfile.lock_inputs_digest(noxfile.PYPROJECT) == lock_inputs_digest(PYPROJECT)
+
+
+def test_sessions_that_read_or_share_the_grading_virtualenv_build_none_of_their_own(noxfile):
+    reading = [noxfile.hint, noxfile.list_, noxfile.reset, noxfile.solution, noxfile.doctor]
+    grading = [noxfile.watch, noxfile.play, noxfile.verify, noxfile.bench]
+    assert [session.venv_backend for session in reading + grading] == ["none"] * 9
+    assert noxfile.grade.venv_backend is None  # the one that builds .nox/grade
 
 
 # ── sessions that run on nox's own interpreter ──────────────────────────────────────────────
