@@ -313,7 +313,7 @@ def test_doctor_names_the_fix_for_missing_nginx_and_an_unreachable_redis(machine
     broker = next(i for i, line in enumerate(lines) if line.startswith("✗ broker"))
     assert f"KATA_REDIS_URL=redis://127.0.0.1:{port}/9 does not answer" in lines[broker]
     assert lines[broker + 1].strip() == "fix: unset KATA_REDIS_URL"
-    assert "2 problem(s)" in done.stdout
+    assert "2 problems stand between you and a full grade" in done.stdout
 
 
 @posix_only

@@ -105,7 +105,8 @@ def print_findings(findings: list[Finding]) -> None:
     problems = sum(finding.status == PROBLEM for finding in findings)
     print()
     if problems:
-        print(f"{problems} problem(s) stand between you and a full grade: run each fix above,")
+        counted = "1 problem stands" if problems == 1 else f"{problems} problems stand"
+        print(f"{counted} between you and a full grade: run each fix above,")
         print("then `nox -s doctor` again.")
     else:
         print("Everything a full grade needs is here.")
