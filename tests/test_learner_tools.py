@@ -413,6 +413,15 @@ def test_reading_verbs_run_with_the_standard_library_only(verb):
     assert "01" in done.stdout
 
 
+@pytest.mark.parametrize("verb", ["watch", "doctor", "bench"])
+def test_verb_modules_import_with_the_standard_library_only(verb):
+    """The command line imports every verb to collect its arguments, also for `hint` and `list`
+    on nox's own interpreter: a verb imports rich, Django or watchfiles only when it runs."""
+    code = f"import sys; sys.path.insert(0, sys.argv.pop(1)); import grader.commands.{verb}"
+    done = stdlib_only(code, str(REPO))
+    assert done.returncode == 0, done.stderr
+
+
 def test_the_terminal_writer_falls_back_to_plain_lines_without_rich():
     code = (
         "import sys; sys.path.insert(0, sys.argv.pop(1)); "

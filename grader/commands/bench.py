@@ -28,9 +28,6 @@ import threading
 import time
 from pathlib import Path
 
-from rich.console import Console
-from rich.table import Table
-
 from grader.manifest import REPO_ROOT, Course, Exercise, load_course
 from grader.results import score_course, score_exercise
 from grader.runner import run_exercise, run_exercises
@@ -128,6 +125,9 @@ def bench(course: Course, nox_command: str | None = None, repeat: int = 3) -> in
              FRESH_HINT_TARGET, "s")
         )  # fmt: skip
 
+    # Imported here: the command line imports every verb, and some verbs run without rich.
+    from rich.table import Table
+
     table = Table(title="Grading speed (median, warm)", title_justify="left")
     for name in ("figure", "measured", "target", ""):
         table.add_column(name, justify="left" if name == "figure" else "right")
@@ -169,6 +169,8 @@ def _overhead() -> float:
     run = run_exercise(exercise, fixture.solutions_dir)
     started = time.perf_counter()
     result = score_course([run], fixture.solutions_dir)
+    from rich.console import Console
+
     print_report(Console(file=io.StringIO()), result)
     to_dict(result)
     reporting = time.perf_counter() - started
