@@ -135,7 +135,8 @@ def bench(course: Course, nox_command: str | None = None, repeat: int = 3) -> in
         verdict = "" if target == float("inf") else ("ok" if value <= target else "OVER")
         verdict = "FAILED" if value != value else verdict  # NaN: the command itself failed
         shown_target = "" if target == float("inf") else f"≤ {target:g} {unit}"
-        table.add_row(name, f"{value:.2f} {unit}", shown_target, verdict)
+        measured = f"{value:.2f} {unit}" if value == value else "—"
+        table.add_row(name, measured, shown_target, verdict)
     console.print(table)
     return 0
 
