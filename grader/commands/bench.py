@@ -9,7 +9,9 @@ Figures (median of --repeat runs, warm caches):
 - the parent's integrity checks per exercise (fingerprints before and after, a stat scan after
   each child, the flag scan) and the virtualenv check, which runs while the children do;
 - a Celery worker's start, one task and stop, as a Celery suite pays it;
-- all exercises on every core against the same run on one core.
+- all exercises on every core against the same run on one core;
+- watch: from a saved file to its result, on a pure-Python exercise in a temporary copy;
+- a fresh clone's first `nox -s hint` (when the outer nox command is given).
 """
 
 from __future__ import annotations
@@ -17,17 +19,17 @@ from __future__ import annotations
 import argparse
 import io
 import os
+import queue
 import shlex
 import shutil
+import signal
 import statistics
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from pathlib import Path
-
-from rich.console import Console
-from rich.table import Table
 
 from grader.integrity import (
     ChangeWatch,
@@ -47,6 +49,10 @@ FIXTURE_MANIFEST = REPO_ROOT / "tests" / "fixture_course" / "grader" / "course.t
 # One exercise graded alone, warm, on its solution: what a learner waits for after each save.
 # Django/DRF start-up alone (pytest, settings, migrations) takes about half of it.
 ALONE_TARGET = 1.0
+# From saving a file to watch's verdict on it: the grade itself plus noticing the save.
+WATCH_TARGET = 1.5
+# Sessions that only read the manifest run on nox's own interpreter: no virtualenv to build.
+FRESH_HINT_TARGET = 2.0
 
 
 def bench(course: Course, nox_command: str | None = None, repeat: int = 3) -> int:
@@ -140,13 +146,28 @@ def bench(course: Course, nox_command: str | None = None, repeat: int = 3) -> in
         )
     )
 
+    rows.append(
+        ("watch: edit to result (pure-Python exercise)", _watch_edit_to_result(course, sample, repeat),
+         WATCH_TARGET, "s")
+    )  # fmt: skip
+    if nox_command:
+        rows.append(
+            ("fresh clone: first `nox -s hint`", _median(repeat, _fresh_clone_hint(nox_command)),
+             FRESH_HINT_TARGET, "s")
+        )  # fmt: skip
+
+    # Imported here: the command line imports every verb, and some verbs run without rich.
+    from rich.table import Table
+
     table = Table(title="Grading speed (median, warm)", title_justify="left")
     for name in ("figure", "measured", "target", ""):
         table.add_column(name, justify="left" if name == "figure" else "right")
     for name, value, target, unit in rows:
         verdict = "" if target == float("inf") else ("ok" if value <= target else "OVER")
+        verdict = "FAILED" if value != value else verdict  # NaN: the command itself failed
         shown_target = "" if target == float("inf") else f"≤ {target:g} {unit}"
-        table.add_row(name, f"{value:.2f} {unit}", shown_target, verdict)
+        measured = f"{value:.2f} {unit}" if value == value else "—"
+        table.add_row(name, measured, shown_target, verdict)
     console.print(table)
     return 0
 
@@ -180,6 +201,8 @@ def _overhead() -> float:
     run = run_exercise(exercise, fixture.solutions_dir)
     started = time.perf_counter()
     result = score_course([run], fixture.solutions_dir)
+    from rich.console import Console
+
     print_report(Console(file=io.StringIO()), result)
     to_dict(result)
     reporting = time.perf_counter() - started
@@ -258,3 +281,95 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 def handle(args: argparse.Namespace, course: Course) -> int:
     return bench(course, nox_command=args.nox, repeat=args.repeat)
+
+
+def _watch_edit_to_result(course: Course, exercise: Exercise, repeat: int) -> float:
+    """`watch` on a temporary copy of a stub: save its solution, time until watch says it
+    passes; save the stub back, wait until it watches again; the median of ``repeat`` saves."""
+    with tempfile.TemporaryDirectory(prefix="kata-bench-watch-") as scratch:
+        target = Path(scratch) / "exercises"
+        shutil.copytree(course.exercises_dir / exercise.folder, target / exercise.folder)
+        texts = {
+            name: (
+                (course.exercises_dir / exercise.folder / name).read_text(encoding="utf-8"),
+                (course.solutions_dir / exercise.folder / name).read_text(encoding="utf-8"),
+            )
+            for name in exercise.files
+        }
+        watcher = _OutputReader(
+            [sys.executable, "-m", "grader", "watch", exercise.id, "--target", str(target)]
+        )
+        try:
+            watcher.wait_for(f"Watching {exercise.folder}")
+            timings = []
+            for _ in range(max(1, repeat)):
+                started = time.perf_counter()
+                for name, (_, solved) in texts.items():
+                    (target / exercise.folder / name).write_text(solved, encoding="utf-8")
+                watcher.wait_for(f"{exercise.folder} passes")
+                timings.append(time.perf_counter() - started)
+                for name, (stub, _) in texts.items():
+                    (target / exercise.folder / name).write_text(stub, encoding="utf-8")
+                watcher.wait_for(f"Watching {exercise.folder}")
+        finally:
+            watcher.stop()
+    return statistics.median(timings)
+
+
+class _OutputReader:
+    """A command's output, line by line, as it comes; waits have a deadline."""
+
+    def __init__(self, argv: list[str], seconds: float = 120) -> None:
+        environ = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        environ.pop("KATA_WATCH_POLL", None)
+        self.seconds = seconds
+        self.process = subprocess.Popen(
+            argv, cwd=REPO_ROOT, env=environ, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
+            stderr=subprocess.STDOUT, text=True, encoding="utf-8",
+        )  # fmt: skip
+        self.lines: queue.Queue[str | None] = queue.Queue()
+        threading.Thread(target=self._read, daemon=True).start()
+
+    def _read(self) -> None:
+        for line in self.process.stdout:
+            self.lines.put(line)
+        self.lines.put(None)
+
+    def wait_for(self, text: str) -> None:
+        deadline = time.monotonic() + self.seconds
+        while (left := deadline - time.monotonic()) > 0:
+            try:
+                line = self.lines.get(timeout=left)
+            except queue.Empty:
+                break
+            if line is None:
+                break
+            if text in line:
+                return
+        raise RuntimeError(f"watch never printed {text!r}")
+
+    def stop(self) -> None:
+        if self.process.poll() is None:
+            self.process.send_signal(signal.SIGINT)
+            try:
+                self.process.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                self.process.kill()
+                self.process.wait()
+
+
+def _fresh_clone_hint(nox_command: str):
+    """A new clone of this repository (its last commit), no .nox folder: time `nox -s hint`."""
+    words = shlex.split(nox_command)
+    nox = words[: words.index("-f")] if "-f" in words else words
+
+    def measure() -> float:
+        with tempfile.TemporaryDirectory(prefix="kata-bench-clone-") as scratch:
+            clone = Path(scratch) / "course"
+            subprocess.run(["git", "clone", "--quiet", str(REPO_ROOT), str(clone)], check=True)
+            started = time.perf_counter()
+            done = subprocess.run([*nox, "-f", str(clone / "noxfile.py"), "-s", "hint", "--", "01"],
+                                  cwd=clone, capture_output=True, check=False)  # fmt: skip
+            return time.perf_counter() - started if done.returncode == 0 else float("nan")
+
+    return measure

@@ -3,13 +3,17 @@ unfinished exercise's failures in full, and the next step. Colour only on a term
 
 from __future__ import annotations
 
+import sys
 from contextlib import contextmanager
 
-from rich.console import Console
-from rich.padding import Padding
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
-from rich.table import Table
-from rich.text import Text
+try:
+    from rich.console import Console
+    from rich.padding import Padding
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, SpinnerColumn, TextColumn
+    from rich.table import Table
+    from rich.text import Text
+except ImportError:  # hint, list, reset, solution and doctor run where only the stdlib is
+    Console = None
 
 from grader.results import CourseResult, ExerciseResult, TestResult
 
@@ -24,10 +28,29 @@ _MARKS = {
 }
 
 
-def make_console() -> Console:
+def make_console() -> Console | PlainConsole:
+    if Console is None:
+        return PlainConsole()
     # Learner messages, hints and course text are shown as written: never re-coloured
     # (highlight) and never read as rich markup ("[slot]" in index[slot] is code, not a style).
     return Console(highlight=False, markup=False)
+
+
+class PlainConsole:
+    """What the verbs that run without rich use of its Console: text, line by line, no style."""
+
+    def __init__(self, file=None) -> None:
+        self.file = file or sys.stdout
+        self.is_terminal = self.file.isatty()
+
+    def print(self, *objects, style=None, end: str = "\n", **_layout) -> None:
+        print(*(str(item) for item in objects), end=end, file=self.file, flush=True)
+
+    def rule(self, title: str = "", **_layout) -> None:
+        self.print(f"── {title} ──" if title else "─" * 40)
+
+    def clear(self) -> None:
+        """Never clears: plain output is a log to scroll back through."""
 
 
 @contextmanager
