@@ -22,7 +22,7 @@ WORKFLOW = Path(".github") / "workflows" / "classroom.yml"
 # The one folder a student's commits may change; everything else comes from the template.
 LEARNER_FOLDER = "exercises"
 # The files grading runs: a student tree needs at least these (the Classroom tests build one).
-GRADING_FILES = ("grader", "noxfile.py", "pyproject.toml")
+GRADING_FILES = ("grader", "noxfile.py", "pyproject.toml", "requirements")
 PYTHON_VERSION = "3.12"
 
 
