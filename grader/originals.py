@@ -4,8 +4,11 @@ With git history: the repository's first commit. A GitHub Classroom assignment (
 made with "Use this template") starts with one commit that is the template, so its exercise
 folders hold the stubs as the course shipped them.
 
-Without git history (a course downloaded as a ZIP file), or when the first commit does not hold
-the exercise (a clone of the course's own history): a pristine copy the grader keeps in
+In a clone of the course's own history, whose first commit predates the exercises: the commit
+where the learner's branch meets the course's (the merge base of HEAD and its upstream, e.g.
+origin/main). Whatever the learner committed on top stays out of it.
+
+Without git history (a course downloaded as a ZIP file): a pristine copy the grader keeps in
 `.kata/pristine/NN_slug/`. The grader takes that copy the first time any of its verbs runs in a
 course folder that has no git history, so it holds the exercises as they were then.
 """
@@ -33,16 +36,20 @@ class Originals:
 
 
 def originals(course: Course, exercise: Exercise) -> Originals:
-    found = _from_first_commit(course, exercise) or _from_pristine_copy(course, exercise)
+    found = (
+        _from_first_commit(course, exercise)
+        or _from_upstream(course, exercise)
+        or _from_pristine_copy(course, exercise)
+    )
     if found is not None:
         return found
     folder = f"exercises/{exercise.folder}/"
     if _in_git_work_tree(course.root):
-        # A clone of the course's own history: its first commit predates the exercises.
+        # A clone of the course's own history without an upstream branch to meet.
         raise UsageError(
-            f"the repository's first commit does not hold {folder}, so reset has no original "
-            f"of it (this is a clone of the course, not an assignment made from it): "
-            f"`git checkout origin/HEAD -- {folder}` restores the course's version"
+            f"neither the repository's first commit nor an upstream branch holds {folder}, so "
+            f"reset has no original of it: `git checkout <the course's branch> -- {folder}` "
+            f"restores the course's version"
         )
     raise UsageError(
         f"no original of {exercise.folder} to reset to: no git history and no pristine copy "
@@ -94,11 +101,29 @@ def _from_pristine_copy(course: Course, exercise: Exercise) -> Originals | None:
 def _from_first_commit(course: Course, exercise: Exercise) -> Originals | None:
     if not _in_git_work_tree(course.root):
         return None
-    top = _git(course.root, "rev-parse", "--show-toplevel")
     commits = _git(course.root, "rev-list", "--max-parents=0", "HEAD")
-    if top is None or not commits:
+    if not commits:
         return None
     first = commits.decode().split()[-1]
+    return _from_commit(course, exercise, first, f"the repository's first commit ({first[:7]})")
+
+
+def _from_upstream(course: Course, exercise: Exercise) -> Originals | None:
+    if not _in_git_work_tree(course.root):
+        return None
+    upstream = _git(course.root, "rev-parse", "--abbrev-ref", "--symbolic-full-name", "@{upstream}")
+    base = _git(course.root, "merge-base", "HEAD", "@{upstream}")
+    if not upstream or not base:
+        return None
+    commit = base.decode().strip()
+    where = f"the course's version ({upstream.decode().strip()} at {commit[:7]})"
+    return _from_commit(course, exercise, commit, where)
+
+
+def _from_commit(course: Course, exercise: Exercise, commit: str, where: str) -> Originals | None:
+    top = _git(course.root, "rev-parse", "--show-toplevel")
+    if top is None:
+        return None
     try:
         # The folder itself is not resolved: the history knows it by name, even as a link.
         prefix = (course.exercises_dir.resolve() / exercise.folder).relative_to(
@@ -106,7 +131,7 @@ def _from_first_commit(course: Course, exercise: Exercise) -> Originals | None:
         )
     except ValueError:
         return None
-    listing = _git(course.root, "ls-tree", "-r", "-z", first, "--", f"{prefix.as_posix()}/")
+    listing = _git(course.root, "ls-tree", "-r", "-z", commit, "--", f"{prefix.as_posix()}/")
     files = {}
     for entry in (listing or b"").split(b"\0"):
         if not entry:
@@ -117,7 +142,7 @@ def _from_first_commit(course: Course, exercise: Exercise) -> Originals | None:
             content = _git(course.root, "cat-file", "blob", blob)
             if content is not None:
                 files[Path(path).relative_to(prefix).as_posix()] = content
-    return Originals(f"the repository's first commit ({first[:7]})", files) if files else None
+    return Originals(where, files) if files else None
 
 
 def _in_git_work_tree(root: Path) -> bool:

@@ -515,7 +515,34 @@ def test_a_manifest_error_is_one_line(git_course, capsys, broken, expected):
         assert expected in err and "Fix " in err
 
 
-def test_reset_in_a_clone_whose_first_commit_predates_the_exercise_names_the_git_fix(
+def _course_history(course_dir: Path) -> None:
+    """The course's own history: a first commit with the grader alone, then the exercises."""
+    shutil.move(course_dir / "exercises", course_dir.parent / "later")
+    git(course_dir, "init", "-q")
+    git(course_dir, "add", "-A")
+    git(course_dir, "commit", "-q", "-m", "The grader, before any exercise")
+    shutil.move(course_dir.parent / "later", course_dir / "exercises")
+    git(course_dir, "add", "-A")
+    git(course_dir, "commit", "-q", "-m", "The exercises")
+
+
+def test_reset_in_a_clone_of_the_course_restores_the_upstream_version(course_dir, tmp_path, capsys):
+    """A learner who cloned the course (first commit older than the exercises) and committed
+    their own work on top still gets the course's stubs back."""
+    stub = (course_dir / "exercises" / "01_adder" / "adder.py").read_bytes()
+    _course_history(course_dir)
+    clone = tmp_path / "clone"
+    git(tmp_path, "clone", "-q", str(course_dir), str(clone))
+    adder = clone / "exercises" / "01_adder" / "adder.py"
+    adder.write_text(SOLVED_ADD_ONLY)
+    git(clone, "commit", "-q", "-am", "My work")
+    adder.write_text(SOLVED_ADD_ONLY + "# more\n")
+    assert run(clone, "reset", "1", "--yes") == 0
+    assert adder.read_bytes() == stub
+    assert "origin/" in capsys.readouterr().out
+
+
+def test_reset_in_a_history_without_the_exercise_or_an_upstream_names_the_git_fix(
     course_dir, capsys
 ):
     stub = (course_dir / "exercises" / "01_adder" / "adder.py").read_bytes()
@@ -526,7 +553,7 @@ def test_reset_in_a_clone_whose_first_commit_predates_the_exercise_names_the_git
     shutil.move(course_dir.parent / "later", course_dir / "exercises")
     (course_dir / "exercises" / "01_adder" / "adder.py").write_text(SOLVED_ADD_ONLY)
     err = one_line_error(course_dir, capsys, "reset", "1", "--yes")
-    assert "first commit does not hold exercises/01_adder/" in err
-    assert "git checkout origin/HEAD -- exercises/01_adder/" in err
+    assert "nor an upstream branch holds exercises/01_adder/" in err
+    assert "git checkout <the course's branch> -- exercises/01_adder/" in err
     assert not (course_dir / ".kata" / "pristine").exists()
     assert (course_dir / "exercises" / "01_adder" / "adder.py").read_bytes() != stub
