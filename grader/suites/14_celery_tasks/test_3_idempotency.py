@@ -11,6 +11,8 @@ import uuid
 import pytest
 from kata_rig import MODULE, fail_if_not_implemented, require_task
 
+from grader.checks import same as _same
+
 WAIT = 8.0
 
 
@@ -124,15 +126,3 @@ def test_a_failed_charge_is_not_recorded(processes, tmp_path):
     assert isinstance(value, dict) and _same(value.get("amount"), 7), (
         f'The second run must return {{"charge_id": ..., "amount": 7}}; it returned {value!r}.'
     )
-
-
-def _same(got, expected) -> bool:
-    """got == expected, with the same types all the way down: the type is checked before ==,
-    so an object whose __eq__ always says True does not pass."""
-    if type(got) is not type(expected):
-        return False
-    if isinstance(expected, dict):
-        return got.keys() == expected.keys() and all(_same(got[k], v) for k, v in expected.items())
-    if isinstance(expected, (list, tuple)):
-        return len(got) == len(expected) and all(map(_same, got, expected))
-    return got == expected

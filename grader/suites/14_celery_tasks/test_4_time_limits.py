@@ -15,6 +15,8 @@ from dataclasses import dataclass
 import pytest
 from kata_rig import MODULE, fail_if_not_implemented, require_app, require_task
 
+from grader.checks import same as _same
+
 WAIT = 9.0
 SLOW_ITEMS, SECONDS_PER_ITEM = 400, 0.05  # 20 s of lines: far past a soft limit of 0.3 s
 
@@ -184,15 +186,3 @@ def test_timed_out_lines_counts_the_lines_written_before_the_limit(over_the_limi
         "slow_line(n, ...) while it makes line n: count a line after it is written "
         "(lines += 1 after file.write), so the line in progress is not counted."
     )
-
-
-def _same(got, expected) -> bool:
-    """got == expected, with the same types all the way down: the type is checked before ==,
-    so an object whose __eq__ always says True does not pass."""
-    if type(got) is not type(expected):
-        return False
-    if isinstance(expected, dict):
-        return got.keys() == expected.keys() and all(_same(got[k], v) for k, v in expected.items())
-    if isinstance(expected, (list, tuple)):
-        return len(got) == len(expected) and all(map(_same, got, expected))
-    return got == expected

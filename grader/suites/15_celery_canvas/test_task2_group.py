@@ -10,6 +10,8 @@ from kata_support import (
     started_in_worker_problems,
 )
 
+from grader.checks import same as _same
+
 DOCS = [
     "It was the best of times, it was the worst of times.",
     "To be, or not to be: that is the question.",
@@ -227,15 +229,3 @@ def test_collect_group_names_the_failed_document_of_count_documents(canvas):
         f"A document that is not a str fails with TypeError (task 1, rule 2); the failure "
         f"recorded was {kind}"
     )
-
-
-def _same(got, expected) -> bool:
-    """got == expected, with the same types all the way down: the type is checked before ==,
-    so an object whose __eq__ always says True does not pass."""
-    if type(got) is not type(expected):
-        return False
-    if isinstance(expected, dict):
-        return got.keys() == expected.keys() and all(_same(got[k], v) for k, v in expected.items())
-    if isinstance(expected, (list, tuple)):
-        return len(got) == len(expected) and all(map(_same, got, expected))
-    return got == expected

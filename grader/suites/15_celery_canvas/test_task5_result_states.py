@@ -7,6 +7,8 @@ from celery import group
 from celery.result import GroupResult
 from kata_support import call_with_limit
 
+from grader.checks import same as _same
+
 FIELDS = ("task_id", "state", "ready", "successful", "value", "error", "traceback")
 
 
@@ -145,15 +147,3 @@ def test_restore_group_of_an_unknown_id_raises_key_error(canvas):
         f"restore_group of an id that was never saved must raise KeyError (task 5, rule 6); it "
         f"returned {got!r}"
     )
-
-
-def _same(got, expected) -> bool:
-    """got == expected, with the same types all the way down: the type is checked before ==,
-    so an object whose __eq__ always says True does not pass."""
-    if type(got) is not type(expected):
-        return False
-    if isinstance(expected, dict):
-        return got.keys() == expected.keys() and all(_same(got[k], v) for k, v in expected.items())
-    if isinstance(expected, (list, tuple)):
-        return len(got) == len(expected) and all(map(_same, got, expected))
-    return got == expected
