@@ -175,7 +175,8 @@ def test_watch_skips_the_first_grade_of_exercises_the_progress_file_shows_passed
 ):
     (course_copy / ".kata").mkdir()
     (course_copy / ".kata" / "progress.json").write_text(
-        '{"exercises": {"01_adder": {"first_passed": "2026-01-01T00:00:00", "best_points": 9}}}',
+        '{"exercises": {"01_adder": {"first_passed": "2026-01-01T00:00:00", "best_points": 9,'
+        ' "last_passed": true}}}',
         encoding="utf-8",
     )
     watcher = start_watch("01", "02")

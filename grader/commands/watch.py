@@ -11,7 +11,6 @@ other. Ctrl-C stops it.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import signal
 import time
@@ -107,12 +106,6 @@ def _is_wsl(kernel: Path) -> bool:
         return "microsoft" in kernel.read_text(encoding="utf-8", errors="replace").lower()
     except OSError:
         return False
-
-
-def _done(record: dict) -> bool:
-    """Passed once, and (where the progress file keeps it) passed at its last grade too."""
-    last = record.get("last_status", "pass")
-    return bool(record.get("first_passed")) and last == "pass"
 
 
 def _is_source(_change, path: str) -> bool:
@@ -236,11 +229,13 @@ class _WatchSession:
 
         Only for the learner's own folder; the file is a shortcut, so any problem reading it
         means grading everything."""
-        if self.target != self.course.exercises_dir.resolve():
+        from grader import progress
+
+        if not progress.counts(self.course, self.target):
             return set()
-        path = self.course.root / ".kata" / "progress.json"
-        try:
-            exercises = json.loads(path.read_text(encoding="utf-8"))["exercises"]
-            return {folder for folder, record in exercises.items() if _done(record)}
-        except (OSError, ValueError, KeyError, TypeError, AttributeError):
-            return set()
+        state = progress.load(self.course)  # an unreadable file loads empty
+        return {
+            exercise.folder
+            for exercise in self.watched
+            if (entry := state.peek(exercise)).done and entry.last_passed
+        }
