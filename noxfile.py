@@ -65,12 +65,12 @@ def grader_command(python: str, *args: str) -> list[str]:
 def run_grader(session: nox.Session, *args: str, python: str | None = None) -> None:
     """The grader on ``python`` (a virtualenv's interpreter; default: this session's own)."""
     venv = Path(python).parent.parent if python else Path(session.virtualenv.location)
-    # The grader hashes the installed packages it relies on; this cache of what it verified
-    # lets it skip files whose stat has not changed since (see INSTRUCTORS.md for its limits).
-    cache = venv / ".kata-verified.json"
+    # The grader's cache, kept in the virtualenv it belongs to: what it verified of the installed
+    # packages and of the grading files (skipped while their stat is unchanged), and the compiled
+    # snapshots its children read (see INSTRUCTORS.md for what this cache can and cannot hide).
     session.run(
         *grader_command(python or "python", *args),
-        env={"KATA_VERIFIED_CACHE": str(cache)},
+        env={"KATA_CACHE_DIR": str(venv / ".kata-cache")},
         external=True,
     )
 

@@ -6,8 +6,8 @@ exercise is done). Text widths are estimated, so no font is needed to draw it.
 
 from __future__ import annotations
 
+from html import escape
 from pathlib import Path
-from xml.sax.saxutils import escape, quoteattr
 
 from grader.progress import CourseTotals, write_atomically
 
@@ -29,7 +29,7 @@ def render_badge(totals: CourseTotals, label: str = LABEL) -> str:
     colour = "#4c1" if totals.done == totals.exercises else "#007ec6"
     title = f"{label} {value}"
     return f"""\
-<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="20" role="img" aria-label={quoteattr(title)}>
+<svg xmlns="http://www.w3.org/2000/svg" width="{width}" height="20" role="img" aria-label="{escape(title)}">
   <title>{escape(title)}</title>
   <linearGradient id="shine" x2="0" y2="100%">
     <stop offset="0" stop-color="#bbb" stop-opacity=".1"/>

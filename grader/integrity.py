@@ -27,6 +27,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from grader.isolation import cache_dir
+
 # Tool caches that nothing imports. __pycache__ is not among them: a planted .pyc whose header
 # matches its source is loaded instead of that source.
 _SKIPPED_PARTS = {".pytest_cache", ".hypothesis", ".mypy_cache", ".ruff_cache"}
@@ -47,9 +49,9 @@ def _sha256(path: Path) -> str:
         return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
-def _stat_key(path: Path) -> tuple[int, int, int, int]:
+def _stat_key(path: Path | str) -> tuple[int, int, int, int]:
     # ctime cannot be set back by an unprivileged process: a rewrite always shows here.
-    info = path.stat()
+    info = os.stat(path)
     return (info.st_size, info.st_mtime_ns, info.st_ctime_ns, info.st_ino)
 
 
@@ -65,10 +67,16 @@ class Fingerprint:
     stats: dict[Path, tuple] = field(default_factory=dict)
 
     @classmethod
-    def of(cls, roots: Iterable[Path], earlier: Fingerprint | None = None) -> Fingerprint:
-        """Hash every file; with ``earlier``, reuse its digest where the stat is unchanged."""
+    def of(
+        cls, roots: Iterable[Path], earlier: Fingerprint | None = None, cache: Path | None = None
+    ) -> Fingerprint:
+        """Hash every file; reuse the digest of ``earlier`` (or of the ``cache`` a previous run
+        saved) where the stat is unchanged. A cache cannot hide a change made during the run:
+        the change moves the file's ctime, so its stat no longer matches and it is hashed."""
+        if earlier is None:
+            earlier = cls._load(cache)
         digests, stats = {}, {}
-        reuse = earlier is not None and _STAT_SHOWS_EVERY_WRITE
+        reuse = _STAT_SHOWS_EVERY_WRITE
         for root in roots:
             if not root.exists():
                 continue
@@ -81,6 +89,28 @@ class Fingerprint:
                         digests[path] = _sha256(path)
                 except OSError:
                     digests[path] = "unreadable"
+        return cls(digests, stats)
+
+    def save(self, cache: Path | None) -> None:
+        """Keep the digests and stats for the next run's ``of``."""
+        if cache is None:
+            return
+        data = {
+            str(path): [*self.stats[path], digest]
+            for path, digest in self.digests.items()
+            if path in self.stats and digest != "unreadable"
+        }
+        with contextlib.suppress(OSError):
+            cache.parent.mkdir(parents=True, exist_ok=True)
+            cache.write_text(json.dumps(data), encoding="utf-8")
+
+    @classmethod
+    def _load(cls, cache: Path | None) -> Fingerprint:
+        digests, stats = {}, {}
+        for name, entry in _read_cache(cache).items():
+            if isinstance(entry, list) and len(entry) == 5 and isinstance(entry[4], str):
+                path = Path(name)
+                stats[path], digests[path] = tuple(entry[:4]), entry[4]
         return cls(digests, stats)
 
     def changes(self, later: Fingerprint) -> list[tuple[Path, str]]:
@@ -109,9 +139,15 @@ def grading_roots(course_root: Path, grader_dir: Path, suites_dir: Path) -> list
 class ChangeWatch:
     """A cheap stat scan after each finished child: when a file first looked different."""
 
-    def __init__(self, roots: list[Path]) -> None:
+    def __init__(self, roots: list[Path], start: Fingerprint | None = None) -> None:
+        """Scans from now on; ``start``, a fingerprint just taken of the same roots, is the first
+        scan (its stats), so the files are not listed twice."""
         self.roots = roots
-        self._last = self._scan()
+        self._last = (
+            {path: start.stats.get(path, ()) for path in start.digests}
+            if start is not None
+            else self._scan()
+        )
         self._last_time = time.monotonic()
         self.first_seen: dict[Path, tuple[float, float]] = {}
 
@@ -201,13 +237,13 @@ class InstalledFileProblem:
 
 
 # Files verified by hash, with the stat they had then: next time, an unchanged stat skips the hash.
-# The nox sessions name a file inside their own virtualenv; without it, every file is hashed.
-VERIFIED_CACHE_VARIABLE = "KATA_VERIFIED_CACHE"
+# The nox sessions name a cache folder inside their own virtualenv (grader.isolation.cache_dir);
+# without it, every file is hashed.
 
 
-def default_cache() -> Path | None:
-    value = os.environ.get(VERIFIED_CACHE_VARIABLE)
-    return Path(value) if value else None
+def default_cache(name: str = "verified.json") -> Path | None:
+    folder = cache_dir()
+    return folder / name if folder else None
 
 
 def verify_installed_files(
@@ -226,7 +262,7 @@ def verify_installed_files(
     problems = []
     for name in distributions:
         known = verified.get(name)
-        if known and all(_stat_list(Path(file)) == stat for file, stat in known.items()):
+        if known and all(_stat_list(file) == stat for file, stat in known.items()):
             still_verified[name] = known
             continue
         found_problems, stats = _verify_distribution(name, path)
@@ -235,11 +271,12 @@ def verify_installed_files(
             still_verified[name] = stats
     if cache is not None and not problems and still_verified != verified:
         with contextlib.suppress(OSError):
+            cache.parent.mkdir(parents=True, exist_ok=True)
             cache.write_text(json.dumps(still_verified), encoding="utf-8")
     return problems + _startup_file_problems(path)
 
 
-def _stat_list(path: Path) -> list[int] | None:
+def _stat_list(path: Path | str) -> list[int] | None:
     try:
         return list(_stat_key(path))
     except OSError:

@@ -13,12 +13,14 @@ from __future__ import annotations
 import compileall
 import contextlib
 import functools
+import hashlib
 import os
 import shutil
 import signal
 import subprocess
 import sys
 import tempfile
+import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -87,45 +89,174 @@ class Snapshot:
         return self.suites_dir(exercise) / exercise.suite_dir.name
 
 
+# Names a folder of the grader's own (in the grading virtualenv) where snapshots are kept between
+# runs, named by the digest of what they hold: a warm run neither copies nor compiles anything.
+CACHE_VARIABLE = "KATA_CACHE_DIR"
+# Snapshots kept in that folder; the least recently used beyond these are removed.
+KEPT_SNAPSHOTS = 24
+_COMPLETE = ".complete"
+
+
+def cache_dir() -> Path | None:
+    value = os.environ.get(CACHE_VARIABLE)
+    return Path(value) if value else None
+
+
 @contextlib.contextmanager
-def snapshot(exercises: Iterable[Exercise]) -> Iterator[Snapshot]:
-    """Copy the grader and the suites of these exercises; read-only until the run ends."""
-    root = Path(tempfile.mkdtemp(prefix="kata-snapshot-"))
-    try:
-        package = Path(grader.__file__).resolve().parent
-        code = root / "code" / "grader"
-        # The course's suites are copied one by one below: only those this run grades.
-        _copy(package, code, also_ignored=("suites",))
-        suites: dict[Path, Path] = {}
-        for exercise in exercises:
-            original = exercise.suite_dir.parent.resolve()
-            if original not in suites:
-                inside = original.is_relative_to(package)
-                copy = (
-                    code / original.relative_to(package)
-                    if inside
-                    else root / f"suites-{len(suites)}"
+def snapshot(exercises: Iterable[Exercise], store: Path | None = None) -> Iterator[Snapshot]:
+    """Copy the grader and the suites of these exercises; read-only until the run ends.
+
+    With a ``store``, the copy outlives the run: the next run that grades the same code with the
+    same suites reuses it. Only for children that cannot write it (``keeps_snapshots``); a run
+    in which one could is followed by ``forget``."""
+    exercises = list(exercises)
+    layout = _Layout.of(exercises)
+    if store is None:
+        root = Path(tempfile.mkdtemp(prefix="kata-snapshot-"))
+        try:
+            _build(root, layout)
+            yield Snapshot(root, layout.suites(root))
+        finally:
+            _set_modes(root, files=0o644, folders=0o755)
+            shutil.rmtree(root, ignore_errors=True)
+        return
+    root = store / layout.digest()
+    if not (root / _COMPLETE).is_file():
+        store.mkdir(parents=True, exist_ok=True)
+        building = Path(tempfile.mkdtemp(prefix="building-", dir=store))
+        _build(building, layout)
+        (building / _COMPLETE).touch(mode=0o444)
+        try:
+            os.rename(building, root)  # whole or not at all; a concurrent run may have won
+        except OSError:
+            _remove(building)
+    os.utime(root)
+    _prune(store, keep=root)
+    yield Snapshot(root, layout.suites(root))
+
+
+def forget(kept: Snapshot) -> None:
+    """Remove a kept snapshot (a child that could have written to it ran with it)."""
+    _remove(kept.root)
+
+
+@dataclass(frozen=True)
+class _Layout:
+    """Where each file of a snapshot comes from: the grader package, then each suite."""
+
+    package: Path
+    suite_dirs: tuple[Path, ...]
+
+    @classmethod
+    def of(cls, exercises: list[Exercise]) -> _Layout:
+        return cls(Path(grader.__file__).resolve().parent, tuple(e.suite_dir for e in exercises))
+
+    def suites(self, root: Path) -> dict[Path, Path]:
+        """A course's suites folder -> its copy (inside ``code/grader`` when it lies there)."""
+        copies: dict[Path, Path] = {}
+        for suite_dir in self.suite_dirs:
+            original = suite_dir.parent.resolve()
+            if original not in copies:
+                copies[original] = (
+                    root / "code" / "grader" / original.relative_to(self.package)
+                    if original.is_relative_to(self.package)
+                    else root / f"suites-{len(copies)}"
                 )
-                copy.mkdir(parents=True)
-                for item in original.iterdir():  # pytest.ini and the like, shared by the suites
-                    if item.is_file():
-                        shutil.copyfile(item, copy / item.name)
-                suites[original] = copy
-            _copy(exercise.suite_dir, suites[original] / exercise.suite_dir.name)
-        # Children never write bytecode (-B); compiled once here, each child only reads it.
-        compileall.compile_dir(root, quiet=2, optimize=0, workers=1)
-        _set_modes(root, files=0o444, folders=0o555)
-        yield Snapshot(root, suites)
-    finally:
-        _set_modes(root, files=0o644, folders=0o755)
-        shutil.rmtree(root, ignore_errors=True)
+        return copies
+
+    def copies(self, root: Path) -> list[tuple[Path, Path]]:
+        """(source, copy) for the package (its suites left out) and every suite, in order."""
+        pairs = [(self.package, root / "code" / "grader")]
+        suites = self.suites(root)
+        for suite_dir in self.suite_dirs:
+            pairs.append((suite_dir, suites[suite_dir.parent.resolve()] / suite_dir.name))
+        return pairs
+
+    def digest(self) -> str:
+        """sha256 of every file a snapshot would hold, with its place in it, and the interpreter."""
+        digest = hashlib.sha256(f"{sys.version}\0{sys.executable}\0".encode())
+        seen: set[Path] = set()
+        for source, copy in self.copies(Path("/")):
+            if copy in seen:
+                continue
+            seen.add(copy)
+            if source == self.package:
+                files = _source_files(source, also_ignored=("suites",))
+            else:
+                shared = [item for item in source.parent.iterdir() if item.is_file()]
+                files = [(item, Path("..") / item.name) for item in sorted(shared)]
+                files += _source_files(source)
+            for path, relative in files:
+                digest.update(f"{copy / relative}\0".encode())
+                with open(path, "rb") as handle:
+                    digest.update(hashlib.file_digest(handle, "sha256").digest())
+        return digest.hexdigest()[:32]
+
+
+def _build(root: Path, layout: _Layout) -> None:
+    package = layout.package
+    # The course's suites are copied one by one: only those this run grades.
+    _copy(package, root / "code" / "grader", also_ignored=("suites",))
+    for original, copy in layout.suites(root).items():
+        if not copy.exists():
+            copy.mkdir(parents=True)
+            for item in original.iterdir():  # pytest.ini and the like, shared by the suites
+                if item.is_file():
+                    shutil.copyfile(item, copy / item.name)
+    for source, copy in layout.copies(root)[1:]:
+        _copy(source, copy)
+    # Children never write bytecode (-B); compiled once here, each child only reads it.
+    compileall.compile_dir(root, quiet=2, optimize=0, workers=1)
+    _set_modes(root, files=0o444, folders=0o555)
+
+
+def _source_files(folder: Path, also_ignored: tuple[str, ...] = ()) -> list[tuple[Path, Path]]:
+    """(file, its path relative to ``folder``) for what ``_copy`` copies, sorted."""
+    found = []
+    for current, dirs, names in os.walk(folder):
+        here = Path(current)
+        dirs[:] = sorted(
+            name
+            for name in dirs
+            if name not in _IGNORED_NAMES and not (here == folder and name in also_ignored)
+        )
+        for name in sorted(names):
+            if name not in _IGNORED_NAMES and not name.endswith(".pyc"):
+                found.append((here / name, (here / name).relative_to(folder)))
+    return found
+
+
+def _prune(store: Path, keep: Path) -> None:
+    # A folder still being built belongs to a run going on now: left alone for an hour.
+    stale = time.time() - 3600
+    kept = sorted(
+        (
+            entry
+            for entry in store.iterdir()
+            if entry.is_dir()
+            and entry != keep
+            and not (entry.name.startswith("building-") and entry.stat().st_mtime > stale)
+        ),
+        key=lambda entry: entry.stat().st_mtime,
+        reverse=True,
+    )
+    for entry in kept[KEPT_SNAPSHOTS - 1 :]:
+        _remove(entry)
+
+
+def _remove(root: Path) -> None:
+    _set_modes(root, files=0o644, folders=0o755)
+    shutil.rmtree(root, ignore_errors=True)
+
+
+_IGNORED_NAMES = {"__pycache__", ".pytest_cache", ".DS_Store"}
 
 
 def _copy(source: Path, copy: Path, also_ignored: tuple[str, ...] = ()) -> None:
     if copy.exists():
         return
     # Never bytecode found next to the sources (the snapshot compiles its own), nor caches.
-    ignored = shutil.ignore_patterns("__pycache__", "*.pyc", ".pytest_cache", ".DS_Store")
+    ignored = shutil.ignore_patterns(*_IGNORED_NAMES, "*.pyc")
     shutil.copytree(
         source, copy, copy_function=shutil.copyfile,
         ignore=lambda folder, names: ignored(folder, names) | (

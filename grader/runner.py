@@ -260,20 +260,37 @@ def run_pairs(
 ) -> list[ChildRun]:
     jobs = max(1, jobs or os.cpu_count() or 1)
     runs: dict[int, ChildRun] = {}
+    store = _snapshot_store()
     with (
-        isolation.snapshot(exercise for exercise, _target in pairs) as snapshot,
+        isolation.snapshot((exercise for exercise, _target in pairs), store) as snapshot,
         ThreadPoolExecutor(max_workers=jobs) as pool,
     ):
         futures = {
             pool.submit(run_exercise, exercise, target, snapshot): i
             for i, (exercise, target) in enumerate(pairs)
         }
-        for future in as_completed(futures):
-            run = future.result()
-            runs[futures[future]] = run
-            if on_done:
-                on_done(run)
+        try:
+            for future in as_completed(futures):
+                run = future.result()
+                runs[futures[future]] = run
+                if on_done:
+                    on_done(run)
+        finally:
+            # A child that was not held to the read-only view could have written the snapshot.
+            held = len(runs) == len(pairs) and all(
+                run.isolation.get("level") == "full" for run in runs.values()
+            )
+            if store is not None and not held:
+                isolation.forget(snapshot)
     return [runs[i] for i in range(len(pairs))]
+
+
+def _snapshot_store() -> Path | None:
+    """Where snapshots outlive a run: only when every child gets a read-only view of them."""
+    folder = isolation.cache_dir()
+    if folder is None or not isolation.launcher().pid_namespace:
+        return None
+    return folder / "snapshots"
 
 
 def _new_process_group() -> dict:

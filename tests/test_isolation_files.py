@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import ast
 import base64
+import dataclasses
 import hashlib
 import json
 import os
@@ -233,6 +234,107 @@ def test_a_grading_file_or_exercise_changed_during_the_run_is_an_error_never_a_p
     )
 
 
+def plant_snapshot_writer(course_copy: Path) -> None:
+    """Exercise 01 solved, and appending to every file of the grader copy it imports from."""
+    attack = textwrap.dedent("""
+        def _tamper():
+            import grader, os
+            for folder, _dirs, names in os.walk(os.path.dirname(grader.__file__)):
+                for name in names:
+                    try:
+                        with open(os.path.join(folder, name), "ab") as handle:
+                            handle.write(b"\\n# forged\\n")
+                    except OSError:
+                        pass
+    """)
+    adder = course_copy / "exercises" / "01_adder" / "adder.py"
+    adder.write_text(
+        SOLVED_ADDER.replace("return a + b", "_tamper()\n    return a + b", 1) + attack
+    )
+
+
+def kept_snapshots(cache: Path) -> list[Path]:
+    store = cache / "snapshots"
+    return sorted(store.iterdir()) if store.is_dir() else []
+
+
+def test_a_kept_snapshot_is_reused_and_a_child_cannot_write_it(
+    course_copy, fixture_manifest, tmp_path
+):
+    """With the nox sessions' cache, the compiled copy of the grader outlives the run; a child
+    that tries to write to it fails, so the next run imports exactly the grader's files."""
+    plant_snapshot_writer(course_copy)
+    cache = tmp_path / "cache"
+    report = tmp_path / "report.json"
+    args = (*course_args(course_copy), "grade", "adder", "--json", str(report))
+    first = run_grader(course_copy, *args, env={"KATA_CACHE_DIR": str(cache)})
+    data = json.loads(report.read_text())
+    if data["isolation"]["level"] != "full":
+        pytest.skip(f"no read-only view here, so no snapshot is kept: {data['isolation']}")
+    assert first.returncode == 0, first.stdout + first.stderr
+    [kept] = kept_snapshots(cache)
+    plugin = kept / "code" / "grader" / "plugin.py"
+    assert plugin.read_bytes() == (course_copy / "grader" / "plugin.py").read_bytes()
+    assert not [p for p in kept.rglob("*.py") if b"# forged" in p.read_bytes()]
+    assert list(kept.rglob("__pycache__/*.pyc")), "the kept snapshot holds the compiled grader"
+    built = (kept / ".complete").stat().st_ino
+    second = run_grader(course_copy, *args, env={"KATA_CACHE_DIR": str(cache)})
+    assert second.returncode == 0, second.stdout + second.stderr
+    assert kept_snapshots(cache) == [kept] and (kept / ".complete").stat().st_ino == built, (
+        "the second run must reuse the kept snapshot, not build another"
+    )
+    (course_copy / "grader" / "plugin.py").write_text(
+        (course_copy / "grader" / "plugin.py").read_text() + "\n# a new grader version\n"
+    )
+    third = run_grader(course_copy, *args, env={"KATA_CACHE_DIR": str(cache)})
+    assert third.returncode == 0, third.stdout + third.stderr
+    assert len(kept_snapshots(cache)) == 2, "a changed grader file must give a new snapshot"
+
+
+def test_a_snapshot_a_child_could_have_written_is_not_kept(
+    fixture_course, tmp_path, monkeypatch
+):
+    """A run in which a child was not held to the read-only view deletes the snapshot it used."""
+    from grader import isolation, runner
+
+    monkeypatch.setenv("KATA_CACHE_DIR", str(tmp_path / "cache"))
+    if not isolation.launcher().pid_namespace:
+        pytest.skip("no PID namespace here: no snapshot is kept at all")
+    real_run = runner.run_exercise
+
+    def weaker(*args, **kwargs):
+        run = real_run(*args, **kwargs)
+        return dataclasses.replace(run, isolation={**run.isolation, "level": "partial"})
+
+    runner.run_exercises([fixture_course.exercises[0]], fixture_course.solutions_dir)
+    assert len(kept_snapshots(tmp_path / "cache")) == 1
+    monkeypatch.setattr(runner, "run_exercise", weaker)
+    runner.run_exercises([fixture_course.exercises[0]], fixture_course.solutions_dir)
+    assert kept_snapshots(tmp_path / "cache") == []
+
+
+def test_the_fingerprint_cache_skips_hashing_but_not_a_rewrite_with_its_mtime_put_back(tmp_path):
+    folder = tmp_path / "grader"
+    folder.mkdir()
+    (folder / "plugin.py").write_text("honest\n")
+    (folder / "runner.py").write_text("honest too\n")
+    cache = tmp_path / "fingerprints.json"
+    Fingerprint.of([folder]).save(cache)
+    # A digest the cache holds for an unchanged file is taken as it is: proof it is not hashed.
+    data = json.loads(cache.read_text())
+    data[str(folder / "runner.py")][4] = "from the cache"
+    cache.write_text(json.dumps(data))
+    before = Fingerprint.of([folder], cache=cache)
+    assert before.digests[folder / "runner.py"] == "from the cache"
+    plugin = folder / "plugin.py"
+    info = plugin.stat()
+    plugin.write_text("forged\n")  # the same size, its mtime put back
+    os.utime(plugin, ns=(info.st_atime_ns, info.st_mtime_ns))
+    after = Fingerprint.of([folder], earlier=before)
+    assert before.changes(after) == [(plugin, "changed")]
+    assert Fingerprint.of([folder], cache=cache).digests[plugin] == after.digests[plugin]
+
+
 def test_a_change_between_fingerprints_is_blamed_on_the_runs_it_could_have_come_from(tmp_path):
     folder = tmp_path / "grader"
     folder.mkdir()
@@ -424,7 +526,7 @@ def test_learner_code_that_changes_an_installed_file_during_grading_gets_no_grad
     monkeypatch.setattr(isolation, "launcher", lambda: isolation.Launcher(notes=("off",)))
     site = tmp_path / "site"
     module = fake_distribution(site)
-    monkeypatch.setenv("KATA_VERIFIED_CACHE", str(tmp_path / "verified.json"))
+    monkeypatch.setenv("KATA_CACHE_DIR", str(tmp_path / "cache"))
     monkeypatch.setattr(
         grade_command,
         "verify_installed_files",

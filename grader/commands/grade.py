@@ -3,7 +3,7 @@
 Around the children, the parent checks what they must not change: the grading files and every
 exercise folder are fingerprinted before and after; the grading virtualenv is verified against
 its RECORD files while the children run (so it costs no waiting) and, with the nox session's
-cache, again after them; $GITHUB_OUTPUT and $GITHUB_STEP_SUMMARY are put back as they were
+cache, again after them when a child ran without a read-only view of it; $GITHUB_OUTPUT and $GITHUB_STEP_SUMMARY are put back as they were
 before the parent writes them itself.
 """
 
@@ -122,8 +122,9 @@ def grade(
     cache = default_cache()
     with ThreadPoolExecutor(max_workers=1) as background:
         installed = background.submit(verify_installed_files, cache=cache)
-        before = Fingerprint.of(roots)
-        watch = ChangeWatch(roots)
+        fingerprints = default_cache("fingerprints.json")
+        before = Fingerprint.of(roots, cache=fingerprints)
+        watch = ChangeWatch(roots, start=before)
         with grading_progress(console, len(exercises)) as advance:
 
             def on_done(run) -> None:
@@ -133,8 +134,10 @@ def grade(
             runs = run_exercises(exercises, target, jobs=jobs, on_done=on_done)
         after = Fingerprint.of(roots, earlier=before)
         tampered = installed.result()
-    if cache is not None and not tampered:
-        # Warm, this only re-hashes what changed while the children ran.
+    held = all(run.isolation.get("level") == "full" for run in runs)
+    if cache is not None and not tampered and not held:
+        # A child without a read-only view could have written the virtualenv after the check
+        # above read a file; warm, this only re-hashes what changed while the children ran.
         tampered = verify_installed_files(cache=cache)
     problems = [problem for file in protected if (problem := file.restore())]
     if tampered:
@@ -150,7 +153,10 @@ def grade(
         return 2
     result = score_course(runs, target)
     result.integrity_problems += problems
-    _report_changes(result, before.changes(after), target, runs, watch, course.root)
+    changes = before.changes(after)
+    _report_changes(result, changes, target, runs, watch, course.root)
+    if not changes:
+        after.save(fingerprints)
     for exercise in result.exercises:
         exercise.flags = [
             {**flag.as_dict(), "file": printable(flag.file)}
