@@ -291,9 +291,7 @@ def test_a_kept_snapshot_is_reused_and_a_child_cannot_write_it(
     assert len(kept_snapshots(cache)) == 2, "a changed grader file must give a new snapshot"
 
 
-def test_a_snapshot_a_child_could_have_written_is_not_kept(
-    fixture_course, tmp_path, monkeypatch
-):
+def test_a_snapshot_a_child_could_have_written_is_not_kept(fixture_course, tmp_path, monkeypatch):
     """A run in which a child was not held to the read-only view deletes the snapshot it used."""
     from grader import isolation, runner
 
