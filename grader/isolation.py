@@ -20,6 +20,7 @@ import signal
 import subprocess
 import sys
 import tempfile
+import threading
 import time
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
@@ -290,9 +291,18 @@ class Launcher:
         return self.uid is not None
 
 
-@functools.cache
+_PROBING = threading.Lock()
+
+
 def launcher() -> Launcher:
-    """Probe once per grader process which isolation this machine allows."""
+    """Probe once per grader process which isolation this machine allows (callers in other
+    threads wait for the one probe instead of starting their own)."""
+    with _PROBING:
+        return _probe()
+
+
+@functools.cache
+def _probe() -> Launcher:
     if not sys.platform.startswith("linux"):
         return Launcher(
             notes=(

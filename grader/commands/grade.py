@@ -15,7 +15,7 @@ import sys
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
-from grader import progress
+from grader import isolation, progress
 from grader.badge import write_badge
 from grader.integrity import (
     ChangeWatch,
@@ -120,7 +120,9 @@ def grade(
     ]
     console = make_console()
     cache = default_cache()
-    with ThreadPoolExecutor(max_workers=1) as background:
+    with ThreadPoolExecutor(max_workers=2) as background:
+        # How children start here is probed (by starting processes) while the files are hashed.
+        background.submit(isolation.launcher)
         installed = background.submit(verify_installed_files, cache=cache)
         fingerprints = default_cache("fingerprints.json")
         before = Fingerprint.of(roots, cache=fingerprints)
