@@ -206,6 +206,7 @@ def main(argv: list[str]) -> int:
     # pytest-django sets Django up before collection); the learner folder last, shadowing nothing.
     sys.path[0:0] = config.get("sys_path", [])
     sys.path.extend(config.get("sys_path_append", []))
+    serialise_ast_parse()
     import pytest
 
     code = int(pytest.main(pytest_args))
@@ -215,6 +216,28 @@ def main(argv: list[str]) -> int:
     sys.stderr.flush()
     _report(config, {"event": "reaped", "count": reap()})
     os._exit(code)
+
+
+def serialise_ast_parse() -> None:
+    """One thread at a time in ``ast.parse``.
+
+    CPython 3.11 keeps the AST constructor's recursion depth in state that all threads share
+    (python/cpython#106905): pytest parsing a test's source to show a failure while a Celery
+    worker thread formats a task's traceback (3.11's ``traceback`` parses lines for its carets)
+    can end the whole run with "SystemError: AST constructor recursion depth mismatch" (seen on
+    exercise 15's stubs, one run in two). Both go through ``ast.parse``: a lock keeps them apart."""
+    import ast
+    import functools
+    import threading
+
+    parse, lock = ast.parse, threading.RLock()
+
+    @functools.wraps(parse)
+    def parse_alone(*args, **kwargs):
+        with lock:
+            return parse(*args, **kwargs)
+
+    ast.parse = parse_alone
 
 
 def _report(config: dict, event: dict) -> None:

@@ -359,3 +359,26 @@ def test_a_learner_thread_that_never_ends_does_not_hold_the_grade(make_target, g
     assert entry["duration"] < 5, (
         f"the child waited for the learner's thread ({entry['duration']} s)"
     )
+
+
+def test_a_celery_stub_fails_test_by_test_and_never_ends_the_run():
+    """Exercise 15's stubs make the worker thread format tracebacks while pytest formats the
+    failures: on CPython 3.11 two threads in ast.parse at once ended the whole run ("AST
+    constructor recursion depth mismatch", seen on a loaded machine in two runs of four), turning
+    every later test into an error. The child keeps them apart (grader.child.serialise_ast_parse).
+    The race depends on timing, so this guards the outcome, not the race: three runs in a row
+    must each fail test by test."""
+    from grader.manifest import load_course
+    from grader.results import score_exercise
+    from grader.runner import run_exercises
+    from grader.selection import select
+
+    course = load_course()
+    [canvas] = select(course, ["15"])
+    for run in run_exercises([canvas, canvas, canvas], course.exercises_dir):
+        result = score_exercise(run)
+        statuses = {test.status for test in result.tests}
+        assert result.status == "fail" and statuses == {"failed"}, (
+            f"every test of the stub must fail, none end in error: {result.status}, "
+            + "; ".join(t.message[:300] for t in result.tests if t.status != "failed")[:1500]
+        )
