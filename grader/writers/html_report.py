@@ -67,7 +67,11 @@ class HistogramBar:
     label: str
     low: float
     high: float  # exclusive, except for the last bar, which holds the maximum
-    count: int = 0
+    students: list[str] = field(default_factory=list)
+
+    @property
+    def count(self) -> int:
+        return len(self.students)
 
 
 @dataclass
@@ -112,7 +116,7 @@ def render_html_report(rows: list[dict], reports: dict[str, dict], course: Cours
         "script_hash": f"sha256-{digest}",
         "title": _text(f"Class report · {course.title}"),
         "course_title": _text(course.title),
-        "data": _script_json(_chart_data(summary)),
+        "data": _script_json(_chart_data(summary, rows)),
         "overview": _overview(summary, rows),
         "exercise_table": _exercise_table(summary),
         "misconception_table": _misconception_table(summary),
@@ -126,7 +130,8 @@ def render_html_report(rows: list[dict], reports: dict[str, dict], course: Cours
 
 
 def summarize(rows: list[dict], reports: dict[str, dict], course: Course) -> ClassSummary:
-    totals = [total for row in rows if (total := _number(row.get("total"))) is not None]
+    graded = [(row, total) for row in rows if (total := _number(row.get("total"))) is not None]
+    totals = [total for _, total in graded]
     row_maxima = [value for row in rows if (value := _number(row.get("max_total"))) is not None]
     max_total = max(row_maxima, default=course.max_points)
     ordered = [reports[student] for student in sorted(reports)]
@@ -134,15 +139,18 @@ def summarize(rows: list[dict], reports: dict[str, dict], course: Course) -> Cla
         students=len(rows),
         max_total=max_total,
         totals=totals,
-        histogram=histogram(totals, max_total),
+        histogram=histogram(
+            [(str(row.get("student", "")), total) for row, total in graded], max_total
+        ),
         exercises=_pass_rates(ordered, course),
         misconceptions=_misconceptions(ordered, course),
     )
 
 
-def histogram(totals: list[float], max_total: float) -> list[HistogramBar]:
-    """At most ten bars of whole points each, from 0 to the course's maximum."""
-    top = max([max_total, *totals, 0])
+def histogram(totals: list[tuple[str, float]], max_total: float) -> list[HistogramBar]:
+    """At most ten bars of whole points each, from 0 to the course's maximum; each bar knows
+    the (student, total) pairs it counts."""
+    top = max([max_total, *(total for _, total in totals), 0])
     width = max(1, math.ceil(top / HISTOGRAM_BARS))
     count = math.floor(top / width) + 1
     bars = []
@@ -151,8 +159,8 @@ def histogram(totals: list[float], max_total: float) -> list[HistogramBar]:
         high = min(low + width - 1, math.floor(top))
         label = f"{low}" if high <= low else f"{low}–{high}"
         bars.append(HistogramBar(label, low, low + width))
-    for total in totals:
-        bars[min(max(int(total // width), 0), count - 1)].count += 1
+    for student, total in totals:
+        bars[min(max(int(total // width), 0), count - 1)].students.append(student)
     return bars
 
 
@@ -240,13 +248,14 @@ def _report_exercise(report: dict, exercise_id: str) -> dict | None:
     )
 
 
-def _chart_data(summary: ClassSummary) -> dict:
-    """What the page's script draws: plain numbers and the manifest's titles."""
+def _chart_data(summary: ClassSummary, rows: list[dict]) -> dict:
+    """What the page's script draws, and the gradebook's rows, so the page holds its class."""
     return {
+        "rows": rows,
         "students": summary.students,
         "max_total": summary.max_total,
         "totals": summary.totals,
-        "histogram": [asdict(bar) for bar in summary.histogram],
+        "histogram": [{**asdict(bar), "count": bar.count} for bar in summary.histogram],
         "exercises": [
             {**_rate(entry.exercise), "tasks": [_rate(task) for task in entry.tasks]}
             for entry in summary.exercises
