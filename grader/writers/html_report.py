@@ -328,7 +328,7 @@ def _misconception_table(summary: ClassSummary) -> str:
     body = "".join(
         f'<tr class="misconception"><td><a href="#{_text(item.anchor)}">{_text(item.where)}</a> '
         f"{_text(item.title)}</td>"
-        f"<td><code>{_text(item.test)}</code></td>"
+        f'<td title="{_text(item.test)}"><code>{_text(_within_exercise(item.test))}</code></td>'
         f"<td>{item.wrong} of {item.started}</td><td>{item.not_started}</td>"
         f'<td><pre class="message">{_text(item.message)}</pre>'
         f'<span class="note">{_text(_students(item.message_count))} got this message</span></td></tr>'
@@ -432,6 +432,13 @@ def _flags(row: dict) -> list[str]:
 def _duration(value) -> str:
     seconds = _number(value)
     return "" if seconds is None else f"{seconds:.1f} s"
+
+
+def _within_exercise(test: str) -> str:
+    """`test_adder.py::test_mul` from `01_adder/test_adder.py::test_mul`: the task column
+    already names the exercise."""
+    path, separator, function = test.partition("::")
+    return path.rsplit("/", 1)[-1] + separator + function
 
 
 def _points(value: float) -> str:
