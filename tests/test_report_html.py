@@ -136,7 +136,8 @@ def class_data(graded, course) -> tuple[list[dict], dict[str, dict]]:
         {
             "student": ERROR_STUDENT,
             "commit": "",
-            "total": "",
+            **{exercise.folder: "" for exercise in course.exercises},
+            "total": 0,
             "max_total": 13,
             "status": "error",
             "flags": "",
@@ -144,6 +145,7 @@ def class_data(graded, course) -> tuple[list[dict], dict[str, dict]]:
             "duration": "",
         }  # fmt: skip
     )
+    reports[ERROR_STUDENT] = {"exercises": [], "submission": {"error": "no exercises/ folder"}}
     return rows, reports
 
 
@@ -349,9 +351,11 @@ def test_the_distribution_has_one_bar_per_band_with_the_class_counts(rendered):
     bars = chart.all("rect", "bar")
     counts = {bar.attrs["data-label"]: int(bar.attrs["data-count"]) for bar in bars}
     # 13 points at most: bands of 2 points. Solved 13, a syntax error in 02 costs 1 point (12),
-    # the wrong adder earns 3 of 9 on 01 (7), the stub 0; the ungraded row is not counted.
+    # the wrong adder earns 3 of 9 on 01 (7), the stub 0; the ungraded row's 0 is not counted.
     assert list(counts) == ["0–1", "2–3", "4–5", "6–7", "8–9", "10–11", "12–13"]
     assert counts == {"0–1": 1, "2–3": 0, "4–5": 0, "6–7": 3, "8–9": 0, "10–11": 0, "12–13": 4}
+    note = rendered.dom.by_id("distribution").all("p")[0].text()
+    assert note.endswith("Left out: 1 student whose submission could not be graded.")
     tooltip = next(bar for bar in bars if bar.attrs["data-label"] == "6–7").all("title")[0].text()
     assert tooltip == f"6–7 points: 3 students: linus, ken, {IMG_NAME}"
 
@@ -412,7 +416,7 @@ def test_every_student_has_a_row_with_points_status_flags_and_a_link(rendered, c
         assert flags == [flag for flag in row["flags"].split(";") if flag]
     dennis = shown[5].all("td", "total")[0].text()
     assert dennis == "12 / 13"
-    assert shown[-1].all("td", "total")[0].text() == "— / 13"
+    assert shown[-1].all("td", "total")[0].text() == "0 / 13"
 
 
 def test_hostile_names_and_messages_render_as_text(rendered, page):

@@ -118,6 +118,7 @@ def render_html_report(rows: list[dict], reports: dict[str, dict], course: Cours
         "course_title": _text(course.title),
         "data": _script_json(_chart_data(summary, rows)),
         "overview": _overview(summary, rows),
+        "distribution_note": _distribution_note(summary),
         "exercise_table": _exercise_table(summary),
         "misconception_table": _misconception_table(summary),
         "student_table": _student_table(rows, course),
@@ -130,7 +131,12 @@ def render_html_report(rows: list[dict], reports: dict[str, dict], course: Cours
 
 
 def summarize(rows: list[dict], reports: dict[str, dict], course: Course) -> ClassSummary:
-    graded = [(row, total) for row in rows if (total := _number(row.get("total"))) is not None]
+    # A submission that could not be graded at all has no total worth drawing, whatever its row says.
+    graded = [
+        (row, total)
+        for row in rows
+        if not _is_error(row) and (total := _number(row.get("total"))) is not None
+    ]
     totals = [total for _, total in graded]
     row_maxima = [value for row in rows if (value := _number(row.get("max_total"))) is not None]
     max_total = max(row_maxima, default=course.max_points)
@@ -278,7 +284,7 @@ def _rate(rate: PassRate) -> dict:
 
 def _overview(summary: ClassSummary, rows: list[dict]) -> str:
     totals = summary.totals
-    errors = sum(str(row.get("status", "")).strip().lower() == "error" for row in rows)
+    errors = sum(_is_error(row) for row in rows)
     flagged = sum(bool(_flags(row)) for row in rows)
     full = sum(total >= summary.max_total for total in totals)
     cards = [
@@ -297,6 +303,13 @@ def _overview(summary: ClassSummary, rows: list[dict]) -> str:
         f'<div class="card-label">{_text(label)}</div></div>'
         for label, value in cards
     )
+
+
+def _distribution_note(summary: ClassSummary) -> str:
+    left_out = summary.students - len(summary.totals)
+    if not left_out:
+        return ""
+    return _text(f" Left out: {_students(left_out)} whose submission could not be graded.")
 
 
 def _exercise_table(summary: ClassSummary) -> str:
@@ -447,6 +460,10 @@ def _points(value: float) -> str:
 
 def _students(count: int) -> str:
     return f"{count} student" + ("" if count == 1 else "s")
+
+
+def _is_error(row: dict) -> bool:
+    return str(row.get("status", "")).strip().lower() == "error"
 
 
 def _status_class(status: str) -> str:
