@@ -387,15 +387,16 @@ def test_the_pass_rate_table_matches_the_charts(rendered):
 def test_the_most_failed_tests_show_their_most_common_message(rendered):
     rows = rendered.dom.by_id("misconception-table").all("tr", "misconception")
     first = [cell.text().strip() for cell in rows[0].all("td")]
-    # Three wrong adders of the seven students who started 01 (the stub has not started it).
-    assert first[:4] == ["01.2 Multiply", "test_adder.py::test_mul", "3 of 7", "1"]
-    assert first[4].startswith("mul(3, 4): expected 12, got 7")
+    # Three wrong adders of the seven students whose code ran 01 (the stub has not started it).
+    assert first[:5] == ["01.2 Multiply", "test_adder.py::test_mul", "3 of 7", "1", "0"]
+    assert first[5].startswith("mul(3, 4): expected 12, got 7")
     assert rows[0].all("a")[0].attrs["href"] == "#task-01-2"
     hostile = next(row for row in rows if "test_total[items1]" in row.text())
     assert hostile.all("pre")[0].text() == HOSTILE_MESSAGE
     assert hostile.all("span", "note")[0].text() == "2 students got this message"
-    # The stub's "Not implemented yet" failures are no misconception: 03 fails only there.
-    assert not [row for row in rows if row.all("a")[0].text().startswith("03")]
+    # No lesson in a stub (03 and 04 fail only there) nor in a syntax error (02 fails only for
+    # the stub and the broken greeter): only the wrong adder's tests are listed.
+    assert [row.all("a")[0].text() for row in rows] == ["01.2", "01.3", "01.3", "01.3"]
 
 
 def test_every_student_has_a_row_with_points_status_flags_and_a_link(rendered, class_data):

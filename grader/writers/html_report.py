@@ -25,14 +25,15 @@ from pathlib import Path
 from urllib.parse import quote
 
 from grader.manifest import Course
-from grader.results import GRADING_TEST, PASSED, SKIPPED
+from grader.results import ERROR, GRADING_TEST, PASSED, SKIPPED
 
 TEMPLATE = Path(__file__).with_name("report_template.html")
 # How many of the most failed tests the page lists.
 MISCONCEPTIONS_SHOWN = 10
-# The grader's plugin says this for a function that still raises NotImplementedError: the student
-# has not started that part yet, which is not a misconception.
-NOT_STARTED_PREFIX = "Not implemented yet:"
+# How the grader's plugin reports a function that still raises NotImplementedError (in the test
+# itself, or in a worker that sends the exception back): the student has not started that part,
+# which is not a misconception.
+NOT_STARTED_PREFIXES = ("Not implemented yet:", "NotImplementedError")
 # Bars of the points distribution, at most.
 HISTOGRAM_BARS = 10
 # The script's own text is hashed into the page's Content-Security-Policy.
@@ -76,15 +77,16 @@ class HistogramBar:
 
 @dataclass
 class Misconception:
-    """A test students who started its exercise still fail, and what it most often says."""
+    """A test that students' working code still fails, and what it most often says."""
 
     anchor: str  # the exercise's or task's row in the pass-rate table
     where: str  # "01.2": exercise and task
     title: str  # the task's title (the exercise's when the task is unknown)
     test: str
-    wrong: int  # students whose code gave a wrong answer
-    started: int  # students graded on the test, less those who had not started
-    not_started: int
+    wrong: int  # students whose code ran and failed the test (a wrong answer or a timeout)
+    ran: int  # students whose code ran the test: started, importable, not crashed
+    not_started: int  # students whose code still raises NotImplementedError
+    did_not_run: int  # students whose code could not run it (a syntax error, a crash)
     message: str
     message_count: int
 
@@ -203,6 +205,7 @@ def _pass_rates(reports: list[dict], course: Course) -> list[ExerciseRates]:
 def _misconceptions(reports: list[dict], course: Course) -> list[Misconception]:
     graded: Counter[tuple[str, str]] = Counter()
     not_started: Counter[tuple[str, str]] = Counter()
+    did_not_run: Counter[tuple[str, str]] = Counter()
     messages: dict[tuple[str, str], Counter[str]] = {}
     tasks: dict[tuple[str, str], int | None] = {}
     for report in reports:
@@ -217,8 +220,10 @@ def _misconceptions(reports: list[dict], course: Course) -> list[Misconception]:
                 if test.get("status") in (PASSED, SKIPPED):
                     continue
                 message = str(test.get("message", ""))
-                if message.startswith(NOT_STARTED_PREFIX):
+                if message.startswith(NOT_STARTED_PREFIXES):
                     not_started[key] += 1
+                elif test.get("status") == ERROR:
+                    did_not_run[key] += 1
                 else:
                     messages.setdefault(key, Counter())[message] += 1
     known = {exercise.id: exercise for exercise in course.exercises}
@@ -238,13 +243,14 @@ def _misconceptions(reports: list[dict], course: Course) -> list[Misconception]:
                 title=known_task.title if known_task else exercise.title if exercise else "",
                 test=name,
                 wrong=sum(counts.values()),
-                started=graded[key] - not_started[key],
+                ran=graded[key] - not_started[key] - did_not_run[key],
                 not_started=not_started[key],
+                did_not_run=did_not_run[key],
                 message=message,
                 message_count=message_count,
             )
         )
-    found.sort(key=lambda item: (-item.wrong, -item.wrong / item.started, item.where, item.test))
+    found.sort(key=lambda item: (-item.wrong, -item.wrong / item.ran, item.where, item.test))
     return found[:MISCONCEPTIONS_SHOWN]
 
 
@@ -337,12 +343,13 @@ def _rate_row(rate: PassRate, kind: str, points: str) -> str:
 
 def _misconception_table(summary: ClassSummary) -> str:
     if not summary.misconceptions:
-        return '<p class="empty">No test was failed by a student who had started its exercise.</p>'
+        return '<p class="empty">No test was failed by code that ran it.</p>'
     body = "".join(
         f'<tr class="misconception"><td><a href="#{_text(item.anchor)}">{_text(item.where)}</a> '
         f"{_text(item.title)}</td>"
-        f'<td title="{_text(item.test)}"><code>{_text(_within_exercise(item.test))}</code></td>'
-        f"<td>{item.wrong} of {item.started}</td><td>{item.not_started}</td>"
+        f'<td title="{_text(item.test)}"><code>{_test_name(item.test)}</code></td>'
+        f"<td>{item.wrong} of {item.ran}</td><td>{item.not_started}</td>"
+        f"<td>{item.did_not_run}</td>"
         f'<td><pre class="message">{_text(item.message)}</pre>'
         f'<span class="note">{_text(_students(item.message_count))} got this message</span></td></tr>'
         for item in summary.misconceptions
@@ -350,10 +357,12 @@ def _misconception_table(summary: ClassSummary) -> str:
     return (
         '<table class="misconceptions" id="misconception-table"><thead><tr>'
         '<th scope="col">Task</th><th scope="col">Test</th>'
-        '<th scope="col" title="students whose code answered wrongly, of those who had started">'
-        "Wrong / started</th>"
+        '<th scope="col" title="students whose code ran this test and failed it, of all whose '
+        'code ran it">Wrong / ran</th>'
         '<th scope="col" title="students whose code still raises NotImplementedError">'
         "Not started</th>"
+        '<th scope="col" title="students whose code could not run this test: a syntax error, '
+        'an import error, a crash">Did not run</th>'
         '<th scope="col">Most common failure message</th></tr></thead>'
         f"<tbody>{body}</tbody></table>"
     )
@@ -447,11 +456,12 @@ def _duration(value) -> str:
     return "" if seconds is None else f"{seconds:.1f} s"
 
 
-def _within_exercise(test: str) -> str:
-    """`test_adder.py::test_mul` from `01_adder/test_adder.py::test_mul`: the task column
-    already names the exercise."""
+def _test_name(test: str) -> str:
+    """`test_adder.py::test_mul` from `01_adder/test_adder.py::test_mul` (the task column already
+    names the exercise), escaped, with a line break allowed after the `::`."""
     path, separator, function = test.partition("::")
-    return path.rsplit("/", 1)[-1] + separator + function
+    shown = _text(path.rsplit("/", 1)[-1] + separator)
+    return shown + ("<wbr>" if separator else "") + _text(function)
 
 
 def _points(value: float) -> str:
