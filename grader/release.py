@@ -112,9 +112,7 @@ def write_release(
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copy2(source / relative, target, follow_symlinks=False)
         copied += 1
-    (out / "README.md").write_text(
-        _MAINTAINERS.sub("", text).rstrip("\n") + "\n", encoding="utf-8"
-    )
+    (out / "README.md").write_text(_MAINTAINERS.sub("", text).rstrip("\n") + "\n", encoding="utf-8")
     commit = _commit(out, course.title)
     return Release(out, copied, sorted(left_out), commit)
 
@@ -164,7 +162,7 @@ def _commit(out: Path, title: str) -> str:
         "GIT_COMMITTER_EMAIL": email,
     }
     # The machine's git settings (hooks, signing, templates) have no say in the template.
-    plain = ["-c", "core.hooksPath=/dev/null", "-c", "commit.gpgsign=false", "-c", "init.templateDir="]
+    plain = ["-c", "core.hooksPath=/dev/null", "-c", "commit.gpgsign=false"]
     for args in (
         ["init", "--quiet"],
         ["symbolic-ref", "HEAD", "refs/heads/main"],
@@ -441,10 +439,8 @@ def _stop(process: subprocess.Popen) -> None:
     if process.poll() is None:
         with contextlib.suppress(ProcessLookupError):
             os.killpg(process.pid, signal.SIGINT)
-        try:
+        with contextlib.suppress(subprocess.TimeoutExpired):
             process.wait(timeout=15)
-        except subprocess.TimeoutExpired:
-            pass
     with contextlib.suppress(ProcessLookupError):
         os.killpg(process.pid, signal.SIGKILL)
     process.wait()
