@@ -318,7 +318,7 @@ class _Student:
         scored = [e["id"] for e in data["exercises"] if e["points"]]
         shown = f"{total['points']:g}/{total['max_points']:g} points, exit {done.returncode}"
         if errors:
-            shown += f"; {', '.join(errors)} error on their stubs"
+            shown += f"; stubs that error rather than fail: {', '.join(errors)}"
         if "Traceback" in done.stderr:
             return False, f"{shown}; the grader crashed: {_last_line(done)}"
         if done.returncode != 1 or total["points"] or scored:
