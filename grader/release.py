@@ -305,15 +305,13 @@ class _Student:
             return False, f"no report (exit {done.returncode}): {_last_line(done)}"
         data = json.loads(report.read_text(encoding="utf-8"))
         total = data["total"]
-        crashed = [
-            exercise["id"]
+        # Each exercise whose test process died or hung, with the last line it left.
+        crashed = {
+            exercise["id"]: _tail(test["message"])
             for exercise in data["exercises"]
-            if exercise["status"] == "timeout"
-            or any(
-                test["status"] == "timeout" or test["message"].startswith(_CRASH_MESSAGES)
-                for test in exercise["tests"]
-            )
-        ]
+            for test in exercise["tests"]
+            if test["status"] == "timeout" or test["message"].startswith(_CRASH_MESSAGES)
+        }
         errors = [e["id"] for e in data["exercises"] if e["status"] == "error"]
         scored = [e["id"] for e in data["exercises"] if e["points"]]
         shown = f"{total['points']:g}/{total['max_points']:g} points, exit {done.returncode}"
@@ -325,8 +323,9 @@ class _Student:
             return False, f"{shown}: a student copy must grade 0 and exit 1 (points in {scored})"
         if crashed:
             return False, (
-                f"{shown}: grading crashed or hung in {', '.join(crashed)} (see `nox -s grade -- "
-                f"{crashed[0]}` in the copy); a stub must fail its tests, not end its test process"
+                f"{shown}: grading crashed or hung in {', '.join(crashed)} ("
+                + "; ".join(f"{number}: {last}" for number, last in crashed.items())
+                + "); a stub must fail its tests, not end its test process"
             )
         return True, shown
 
