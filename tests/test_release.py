@@ -222,3 +222,18 @@ def test_the_release_grades_zero_and_every_learner_session_works_in_a_clone(tmp_
     assert "restored from the template's one commit" in steps["reset"]
     assert "The student template works" in done.stdout
     assert git(out, "status", "--porcelain", "--ignored") == "", "the check works on a clone"
+
+
+@pytest.mark.slow
+def test_the_check_fails_a_template_whose_grading_crashes(fresh_template, tmp_path):
+    """A stub that ends its test process is a crash, not an honest failure: the check says which."""
+    stub = fresh_template / "exercises" / FIRST / "concurrency.py"
+    stub.write_text("import os\n\nos._exit(3)\n", encoding="utf-8")
+    git(fresh_template, "-c", "user.name=t", "-c", "user.email=t@localhost", "commit", "-qam", "x")
+    said = []
+    check = release.check_release(fresh_template, load_course(), sys.executable, None, said.append)
+    grade = said[0]
+    assert (grade.name, grade.ok) == ("grade", False)
+    crashed = grade.detail.split("grading crashed or hung in ", 1)[1].split(" (", 1)[0]
+    assert "01" in crashed.split(", "), grade.detail
+    assert not check.ok
