@@ -6,6 +6,7 @@
     nox -s play -- EXERCISE [--port N]   (Django, DRF: runserver; nginx: nginx + uwsgi; Celery: a worker)
     nox -s verify                        nox -s tests      nox -s lint      nox -s bench
     nox -s classroom                     (regenerate the GitHub Classroom workflow)
+    nox -s release -- OUT_DIR            (instructors: the student template, checked by grading it)
     nox -s lock                          (maintainers: pin the dependency list's exact versions)
 
 Sessions that only read the manifest or your files (hint, list, reset, solution, doctor) run on
@@ -120,6 +121,17 @@ def grading_python(session: nox.Session) -> str:
     return str(python)
 
 
+def needs_course_sources(session: nox.Session, *folders: str) -> None:
+    """Stop a maintainer's session at once in the student copy (`nox -s release`), which has no
+    solutions/ and no tests/, before it builds anything."""
+    missing = [f"{folder}/" for folder in folders if not (ROOT / folder).is_dir()]
+    if missing:
+        session.error(
+            f"nox -s {session.name} needs {' and '.join(missing)}, which the student copy does not "
+            f"have: run it in the course's own repository"
+        )
+
+
 def run_grader_here(session: nox.Session, *args: str) -> None:
     """`python -m grader …` on nox's own interpreter: for verbs that need the standard library only."""
     session.run(*grader_command(sys.executable, *args), external=True)
@@ -188,12 +200,15 @@ def doctor(session: nox.Session) -> None:
 @nox.session(default=False, venv_backend="none")
 def verify(session: nox.Session) -> None:
     """Maintainers: every hidden test fails on its stub and passes on its solution."""
+    needs_course_sources(session, "solutions")
     run_grader(session, "verify", *session.posargs, python=grading_python(session))
 
 
-@nox.session(default=False)
+# The student copy has no tests/: there the session needs no virtualenv to say so.
+@nox.session(default=False, venv_backend=None if (ROOT / "tests").is_dir() else "none")
 def tests(session: nox.Session) -> None:
     """The project's own test command: the grader's tests, then verify on every exercise."""
+    needs_course_sources(session, "tests", "solutions")
     install(session, "dev")
     session.run("python", "-m", "pytest", *session.posargs)
     run_grader(session, "verify")
@@ -216,9 +231,28 @@ def classroom(session: nox.Session) -> None:
 @nox.session(default=False, venv_backend="none")
 def bench(session: nox.Session) -> None:
     """How fast grading is, each figure printed next to its target."""
+    needs_course_sources(session, "solutions", "tests")
     python = grading_python(session)
     outer_nox = shlex.join([sys.executable, "-m", "nox", "-f", str(ROOT / "noxfile.py")])
     run_grader(session, "bench", "--nox", outer_nox, *session.posargs, python=python)
+
+
+@nox.session(default=False, venv_backend="none")
+def release(session: nox.Session) -> None:
+    """Instructors: `nox -s release -- OUT_DIR` writes the student template (no solutions/, no
+    tests/, no instructor files; one commit), then grades it and runs every learner session in
+    a clone of it, as a student would. `--keep-solutions`, `--force`, `--no-check`."""
+    if not session.posargs:
+        session.error("Where to? For example: nox -s release -- ../katas-student")
+    if "--no-check" in session.posargs:
+        run_grader_here(session, "release", *session.posargs)
+        return
+    # The check grades with the grading virtualenv of this checkout and runs the copy's own
+    # sessions with this nox: nothing is installed for it.
+    outer_nox = shlex.join([sys.executable, "-m", "nox"])
+    run_grader(
+        session, "release", "--nox", outer_nox, *session.posargs, python=grading_python(session)
+    )
 
 
 @nox.session(default=False)

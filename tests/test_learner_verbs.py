@@ -444,7 +444,7 @@ def test_a_student_copy_without_solutions_says_so_in_one_line(git_course, capsys
     shutil.rmtree(git_course / "solutions")
     assert run(git_course, "solution", "1", "--force") == 2
     err = capsys.readouterr().err
-    assert err.count("\n") == 1 and "no solutions/ folder" in err
+    assert err.count("\n") == 1 and "needs solutions/, which the student copy does not have" in err
 
 
 # --- bad input: one line naming the fix, exit 2, nothing changed --------------------------------

@@ -23,6 +23,7 @@ VERBS = (
     "verify",
     "coursemap",
     "classroom",
+    "release",
     "bench",
 )
 # Verbs whose module cannot carry the verb's name (`list` is a builtin).

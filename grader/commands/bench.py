@@ -31,6 +31,7 @@ import threading
 import time
 from pathlib import Path
 
+from grader.errors import UsageError
 from grader.integrity import (
     ChangeWatch,
     Fingerprint,
@@ -285,6 +286,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def handle(args: argparse.Namespace, course: Course) -> int:
+    if not (course.solutions_dir.is_dir() and FIXTURE_MANIFEST.is_file()):
+        raise UsageError(
+            "bench needs solutions/ and tests/, which the student copy does not have: "
+            "run it in the course's own repository"
+        )
     return bench(course, nox_command=args.nox, repeat=args.repeat)
 
 

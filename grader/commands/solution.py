@@ -41,7 +41,7 @@ def show_solution(course: Course, exercise: Exercise, force: bool = False) -> in
     solution = course.solutions_dir / exercise.folder
     if not course.solutions_dir.is_dir():
         raise UsageError(
-            "this copy of the course has no solutions/ folder (a student copy): "
+            "solution needs solutions/, which the student copy does not have: "
             "your instructor has the reference solutions"
         )
     if not solution.is_dir():

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 
 from rich.text import Text
 
+from grader.errors import UsageError
 from grader.manifest import Course, Exercise
 from grader.results import ExerciseResult, score_exercise
 from grader.runner import run_pairs
@@ -112,4 +113,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def handle(args: argparse.Namespace, course: Course) -> int:
+    if not course.solutions_dir.is_dir():
+        raise UsageError(
+            "verify needs solutions/, which the student copy does not have: "
+            "run it in the course's own repository"
+        )
     return verify(course, args.selectors, jobs=args.jobs)
