@@ -23,6 +23,9 @@ import pytest
 from grader.cli import main
 from grader.gradescope import EXECUTABLE
 from grader.manifest import load_course
+from grader.results import CourseResult, ExerciseResult, TaskResult, mark_integrity_error
+from grader.results import TestResult as Outcome
+from grader.writers.gradescope import MESSAGE_LIMIT, to_results
 
 ROOT = Path(__file__).parent.parent
 COURSE = load_course()
@@ -333,3 +336,75 @@ def test_a_grade_that_cannot_run_still_writes_results_with_no_points(archive, tm
     assert results["score"] == 0 and results["tests"] == []
     assert "could not grade this submission (exit code 127)" in results["output"]
     assert "could not grade" in done.stdout
+
+
+# ── the writer on results the grader makes ──────────────────────────────────────────────────
+
+
+def exercise_result(status: str, tests: list[Outcome], tasks: list[TaskResult]) -> ExerciseResult:
+    points = sum(task.points for task in tasks)
+    return ExerciseResult("04", "compact_dict", "A compact dict", status, points,
+                          sum(task.max_points for task in tasks), 1.0, tasks, tests)  # fmt: skip
+
+
+def test_changed_grading_files_are_told_in_every_task_of_the_exercise_blamed():
+    exercise = exercise_result(
+        "pass",
+        [Outcome("t.py::test_one", 1, "passed"), Outcome("t.py::test_two", 2, "passed")],
+        [TaskResult(1, "One", 2, 2, "pass"), TaskResult(2, "Two", 3, 3, "pass")],
+    )
+    mark_integrity_error(exercise, "Files grading relies on changed during the run: grader/x.py")
+    results = to_results(CourseResult("submission", [exercise]))
+    check_documented_format(results)
+    assert results["score"] == 0
+    for entry in results["tests"]:
+        assert (entry["score"], entry["status"]) == (0, "failed")
+        assert "did not finish grading (error)" in entry["output"]
+        assert "Files grading relies on changed during the run: grader/x.py" in entry["output"]
+
+
+def test_a_timeout_is_told_in_every_task_and_a_partly_earned_task_keeps_its_points():
+    hung = "The exercise hit its time limit (60 s) while this test was running, and was stopped."
+    exercise = exercise_result(
+        "timeout",
+        [
+            Outcome("t.py::test_one", 1, "passed"),
+            Outcome("t.py::test_two", 2, "passed"),
+            Outcome("t.py::test_three", 2, "timeout", hung),
+            Outcome(
+                "t.py::test_four",
+                2,
+                "timeout",
+                "Did not run: the test process was stopped at its time limit, during test_three.",
+            ),  # fmt: skip
+        ],
+        [TaskResult(1, "One", 2, 2, "pass"), TaskResult(2, "Two", 1.5, 4.5, "fail")],
+    )
+    first, second = to_results(CourseResult("submission", [exercise]))["tests"]
+    assert (first["score"], first["status"]) == (2, "passed")
+    assert f"test_three (task 2): {hung}" in first["output"]
+    assert "All 1 tests of this task pass." in first["output"]
+    assert (second["score"], second["max_score"], second["status"]) == (1.5, 4.5, "failed")
+    assert f"✗ test_three: {hung}" in second["output"]
+    assert "✗ test_four: Did not run" in second["output"]
+
+
+def test_learner_text_stays_plain_text_and_long_messages_are_cut():
+    long = "x" * (MESSAGE_LIMIT + 500)
+    exercise = exercise_result(
+        "fail",
+        [Outcome("t.py::test_one", 1, "failed", long)],
+        [TaskResult(1, "One", 0, 2, "fail")],
+    )
+    exercise.flags = [{"kind": "ci", "file": "04_compact_dict/x.py", "line": 3,
+                       "detail": "names GITHUB_OUTPUT\x1b[2J"}]  # fmt: skip
+    results = to_results(CourseResult("submission", [exercise]), unsubmitted=["05_x\x1b[1m"])
+    output = results["tests"][0]["output"]
+    assert len(output) < MESSAGE_LIMIT + 200 and "(cut; grade locally to see it all)" in output
+    assert "\x1b" not in results["output"]
+    assert (
+        "names GITHUB_OUTPUT\\x1b[2J" in results["output"] and "05_x\\x1b[1m" in results["output"]
+    )
+    assert json.dumps(to_results(CourseResult("submission", [exercise]))) == json.dumps(
+        to_results(CourseResult("submission", [exercise]))
+    )
