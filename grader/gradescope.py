@@ -88,19 +88,13 @@ SUBMISSION="$ROOT/submission"
 RESULTS="$ROOT/results/results.json"
 PYTHON="${KATA_PYTHON:-@INSTALL_DIR@/venv/bin/python}"
 BOOT='@GRADER_BOOT@'
-
-mkdir -p "$ROOT/results"
-rm -f "$RESULTS"
+FOLDERS=()  # the course's exercise folders, from its stubs
 
 no_points() {  # $1 holds no double quote or backslash: it is written into JSON as it is
     printf '%s\\n' "$1"
     printf '{"score": 0, "output": "%s", "output_format": "text", "visibility": "visible", "tests": []}\\n' \\
         "$1" > "$RESULTS"
 }
-
-# The course's exercise folders, from its stubs.
-FOLDERS=()
-for stub in "$SOURCE"/exercises/*/; do FOLDERS+=("$(basename "$stub")"); done
 
 holds_exercises() {
     local name
@@ -110,43 +104,53 @@ holds_exercises() {
 
 # Where the NN_slug folders are: exercises/ of a GitHub repository or of a zip of that folder;
 # the top of a zip of the folders themselves; or one folder down, in a zip of the course folder.
-FOUND=""
-for candidate in "$SUBMISSION/exercises" "$SUBMISSION" "$SUBMISSION"/*/exercises "$SUBMISSION"/*/; do
-    case "$candidate" in */__MACOSX*) continue ;; esac
-    if [ -d "$candidate" ] && holds_exercises "$candidate"; then
-        FOUND="${candidate%/}"
-        break
-    fi
-done
-if [ -z "$FOUND" ]; then
-    no_points "Your submission holds no exercise folder such as ${FOLDERS[0]}. Submit your course repository from GitHub, or a zip of your exercises folder, and submit again."
-    exit 0
-fi
+submitted_folder() {
+    local candidate
+    for candidate in "$SUBMISSION/exercises" "$SUBMISSION" "$SUBMISSION"/*/exercises "$SUBMISSION"/*/; do
+        case "$candidate" in */__MACOSX*) continue ;; esac
+        if [ -d "$candidate" ] && holds_exercises "$candidate"; then
+            echo "${candidate%/}"
+            return
+        fi
+    done
+}
 
-# The student's files over a copy of the stubs: a file left out is graded as the course ships it.
-WORK="$(mktemp -d)"
-trap 'rm -rf "$WORK"' EXIT
-cp -R "$SOURCE/exercises" "$WORK/exercises"
-UNSUBMITTED=()
-for name in "${FOLDERS[@]}"; do
-    if [ -d "$FOUND/$name" ]; then
-        cp -R --remove-destination "$FOUND/$name/." "$WORK/exercises/$name/" \\
-            || echo "Some files of $name could not be copied; the rest is graded."
-    else
-        UNSUBMITTED+=("$name")
+main() {
+    local stub found work name status
+    local unsubmitted=()
+    mkdir -p "$ROOT/results"
+    rm -f "$RESULTS"
+    for stub in "$SOURCE"/exercises/*/; do FOLDERS+=("$(basename "$stub")"); done
+    found="$(submitted_folder)"
+    if [ -z "$found" ]; then
+        no_points "Your submission holds no exercise folder such as ${FOLDERS[0]}. Submit your course repository from GitHub, or a zip of your exercises folder, and submit again."
+        return
     fi
-done
-echo "Grading $FOUND (not in the submission: ${UNSUBMITTED[*]:-none})"
+    # The student's files over a copy of the stubs: a file left out is graded as the course ships it.
+    work="$(mktemp -d)"
+    cp -R "$SOURCE/exercises" "$work/exercises"
+    for name in "${FOLDERS[@]}"; do
+        if [ -d "$found/$name" ]; then
+            cp -R --remove-destination "$found/$name/." "$work/exercises/$name/" \\
+                || echo "Some files of $name could not be copied; the rest is graded."
+        else
+            unsubmitted+=("$name")
+        fi
+    done
+    echo "Grading $found (not in the submission: ${unsubmitted[*]:-none})"
+    KATA_GRADESCOPE_UNSUBMITTED="${unsubmitted[*]:-}" \\
+    KATA_VERIFIED_CACHE="$(dirname "$(dirname "$PYTHON")")/.kata-verified.json" \\
+        "$PYTHON" -P -c "$BOOT" "$SOURCE" grade --target "$work/exercises" \\
+        --json "$ROOT/results/report.json" --gradescope "$RESULTS" --exit-zero
+    status=$?
+    rm -rf "$work"
+    if [ "$status" -ne 0 ] || [ ! -s "$RESULTS" ]; then
+        no_points "The autograder could not grade this submission (exit code $status). Your instructor sees why in the autograder log. Submit again, or ask your instructor."
+    fi
+}
 
-KATA_GRADESCOPE_UNSUBMITTED="${UNSUBMITTED[*]:-}" \\
-KATA_VERIFIED_CACHE="$(dirname "$(dirname "$PYTHON")")/.kata-verified.json" \\
-    "$PYTHON" -P -c "$BOOT" "$SOURCE" grade --target "$WORK/exercises" \\
-    --json "$ROOT/results/report.json" --gradescope "$RESULTS" --exit-zero
-status=$?
-if [ "$status" -ne 0 ] || [ ! -s "$RESULTS" ]; then
-    no_points "The autograder could not grade this submission (exit code $status). Your instructor sees why in the autograder log. Submit again, or ask your instructor."
-fi
-exit 0
+# One line, read whole before it runs: nothing written to this file while grading changes what runs.
+main "$@"; exit 0
 """
 
 
