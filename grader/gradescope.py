@@ -13,6 +13,7 @@ Standard library only: `nox -s gradescope` runs it on nox's own interpreter.
 
 from __future__ import annotations
 
+import subprocess
 import tomllib
 import zipfile
 from collections.abc import Iterator
@@ -200,6 +201,23 @@ def course_files(course_root: Path) -> Iterator[tuple[str, Path]]:
             relative = file.relative_to(course_root)
             if file.is_file() and not _skipped(relative):
                 yield relative.as_posix(), file
+
+
+def uncommitted_stubs(course_root: Path) -> list[str]:
+    """Files of exercises/ that differ from the last commit (none outside a git work tree).
+
+    The archive's stubs are graded wherever a submission lacks a file: a stub solved or edited in
+    this copy would give those points away, or take them."""
+    try:
+        done = subprocess.run(
+            ["git", "-C", str(course_root), "status", "--porcelain", "--", "exercises"],
+            capture_output=True, text=True, encoding="utf-8", timeout=60, check=False,
+        )  # fmt: skip
+    except (OSError, subprocess.SubprocessError):
+        return []
+    if done.returncode != 0:  # not a git work tree: nothing to compare with
+        return []
+    return [line[3:].strip() for line in done.stdout.splitlines() if line.strip()]
 
 
 def grade_requirements(pyproject: Path) -> str:

@@ -21,7 +21,7 @@ from pathlib import Path
 import pytest
 
 from grader.cli import main
-from grader.gradescope import EXECUTABLE
+from grader.gradescope import COURSE_FILES, EXECUTABLE
 from grader.manifest import load_course
 from grader.results import CourseResult, ExerciseResult, TaskResult, mark_integrity_error
 from grader.results import TestResult as Outcome
@@ -50,10 +50,11 @@ STDLIB_GRADER = (
 )
 
 
-def build(out: Path) -> subprocess.CompletedProcess:
+def build(out: Path, *course: str) -> subprocess.CompletedProcess:
     """`nox -s gradescope -- OUT` as the session runs it: the standard library only."""
+    command = [sys.executable, "-I", "-S", "-B", "-c", STDLIB_GRADER, str(ROOT), *course]
     return subprocess.run(
-        [sys.executable, "-I", "-S", "-B", "-c", STDLIB_GRADER, str(ROOT), "gradescope", str(out)],
+        [*command, "gradescope", str(out)],
         capture_output=True, text=True, encoding="utf-8", timeout=120, check=False,
     )  # fmt: skip
 
@@ -196,6 +197,31 @@ def test_the_archive_is_not_written_into_a_folder_it_copies(tmp_path):
     assert done.returncode == 2
     assert "outside the folders it copies" in done.stderr
     assert not (ROOT / "exercises" / "autograder.zip").exists()
+
+
+def test_stubs_changed_since_the_last_commit_are_not_shipped(tmp_path):
+    course = tmp_path / "course"
+    for name in COURSE_FILES:
+        source = ROOT / name
+        if source.is_dir():
+            shutil.copytree(source, course / name, ignore=shutil.ignore_patterns("__pycache__"))
+        else:
+            (course / name).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copy2(source, course / name)
+    git = ["git", "-c", "user.email=t@t", "-c", "user.name=t", "-C", str(course)]
+    subprocess.run([*git, "init", "-q"], check=True)
+    subprocess.run([*git, "add", "-A"], check=True)
+    subprocess.run([*git, "commit", "-qm", "course"], check=True)
+    stub = course / "exercises" / "04_compact_dict" / "compact_dict.py"
+    stub.write_text(stub.read_text(encoding="utf-8") + "# solved here\n", encoding="utf-8")
+    manifest = ("--course", str(course / "grader" / "course.toml"))
+
+    refused = build(tmp_path / "a.zip", *manifest)
+    assert refused.returncode == 2
+    assert "exercises/04_compact_dict/compact_dict.py" in refused.stderr
+    assert "git stash" in refused.stderr and not (tmp_path / "a.zip").exists()
+    subprocess.run([*git, "stash", "-q"], check=True)
+    assert build(tmp_path / "a.zip", *manifest).returncode == 0
 
 
 # ── run_autograder on real submissions ──────────────────────────────────────────────────────

@@ -10,7 +10,7 @@ import argparse
 from pathlib import Path
 
 from grader.errors import UsageError
-from grader.gradescope import COURSE_FILES, build_archive
+from grader.gradescope import COURSE_FILES, build_archive, uncommitted_stubs
 from grader.manifest import Course
 
 HELP = "instructors: build the Gradescope autograder archive (setup.sh, run_autograder, the grader)"
@@ -30,6 +30,16 @@ def handle(args: argparse.Namespace, course: Course) -> int:
     if any(out.resolve().is_relative_to(folder) for folder in copied):
         raise UsageError(
             f"{out}: write the archive outside the folders it copies ({', '.join(COURSE_FILES)})"
+        )
+    changed = uncommitted_stubs(course.root)
+    if changed:
+        shown = ", ".join(changed[:5]) + (
+            f" and {len(changed) - 5} more" if len(changed) > 5 else ""
+        )
+        raise UsageError(
+            f"exercises/ differs from the last commit ({shown}): the archive's stubs stand in for "
+            f"whatever a submission lacks, so they must be the course's. Commit or stash these "
+            f"changes (`git stash`), then build again"
         )
     try:
         names = build_archive(course.root, out)
