@@ -7,6 +7,7 @@
     nox -s verify                        nox -s tests      nox -s lint      nox -s bench
     nox -s classroom                     (regenerate the GitHub Classroom workflow)
     nox -s release -- OUT_DIR            (instructors: the student template, checked by grading it)
+    nox -s gradescope -- autograder.zip  (the Gradescope autograder archive)
     nox -s lock                          (maintainers: pin the dependency list's exact versions)
 
 Sessions that only read the manifest or your files (hint, list, reset, solution, doctor) run on
@@ -226,6 +227,14 @@ def lint(session: nox.Session) -> None:
 def classroom(session: nox.Session) -> None:
     """Instructors: regenerate .github/workflows/classroom.yml from the manifest."""
     run_grader_here(session, "classroom", *session.posargs)
+
+
+@nox.session(default=False, venv_backend="none")
+def gradescope(session: nox.Session) -> None:
+    """Instructors: `nox -s gradescope -- autograder.zip` builds the Gradescope autograder archive."""
+    if not session.posargs:
+        session.error("Where to? For example: nox -s gradescope -- autograder.zip")
+    run_grader_here(session, "gradescope", *session.posargs)
 
 
 @nox.session(default=False, venv_backend="none")

@@ -24,6 +24,7 @@ VERBS = (
     "coursemap",
     "classroom",
     "release",
+    "gradescope",
     "bench",
 )
 # Verbs whose module cannot carry the verb's name (`list` is a builtin).

@@ -33,6 +33,7 @@ from grader.runner import run_exercises
 from grader.selection import select
 from grader.workspace import check_target
 from grader.writers import github
+from grader.writers.gradescope import write_results as write_gradescope_results
 from grader.writers.json_report import write_json
 from grader.writers.junit import write_junit
 from grader.writers.terminal import grading_progress, make_console, print_report
@@ -57,6 +58,13 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--junit", type=Path, dest="junit_path", metavar="FILE", help="write JUnit XML"
+    )
+    parser.add_argument(
+        "--gradescope",
+        type=Path,
+        dest="gradescope_path",
+        metavar="FILE",
+        help="write Gradescope's results.json (the archive's run_autograder uses it)",
     )
     parser.add_argument(
         "--badge",
@@ -85,6 +93,7 @@ def handle(args: argparse.Namespace, course: Course) -> int:
         args.jobs,
         args.classroom,
         badge=args.badge,
+        gradescope_path=args.gradescope_path,
     )
 
 
@@ -98,6 +107,7 @@ def grade(
     jobs: int | None = None,
     classroom: bool = False,
     badge: Path | None = None,
+    gradescope_path: Path | None = None,
 ) -> int:
     exercises = select(course, selectors)
     if classroom and not os.environ.get("GITHUB_OUTPUT"):
@@ -168,6 +178,11 @@ def grade(
         write_json(result, json_path)
     if junit_path:
         write_junit(result, junit_path)
+    if gradescope_path:
+        # run_autograder names the exercise folders the submission lacked, as the Classroom
+        # workflow names the files it restored.
+        unsubmitted = printable(os.environ.get("KATA_GRADESCOPE_UNSUBMITTED", "")).split()
+        write_gradescope_results(result, gradescope_path, unsubmitted)
     print_report(console, result, exercises_dir=_shown(target))
     report_progress(console, course, result, target, badge)
     if classroom:
