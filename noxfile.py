@@ -214,6 +214,12 @@ def classroom(session: nox.Session) -> None:
 
 
 @nox.session(default=False, venv_backend="none")
+def gradebook(session: nox.Session) -> None:
+    """Instructors: grade a class, `nox -s gradebook -- SUBMISSIONS_DIR [--out DIR] [--jobs N]`."""
+    run_grader(session, "gradebook", *session.posargs, python=grading_python(session))
+
+
+@nox.session(default=False, venv_backend="none")
 def bench(session: nox.Session) -> None:
     """How fast grading is, each figure printed next to its target."""
     python = grading_python(session)

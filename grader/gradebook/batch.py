@@ -173,7 +173,7 @@ def grade_class(
         names = ", ".join(f"{problem.path} ({problem.problem})" for problem in tampered[:3])
         raise TamperedGrader(
             f"the grading virtualenv is not as installed ({names}), so no grade counts: "
-            f"rebuild it with `nox -s gradebook --reinstall` (or delete .nox/) and grade again"
+            f"rebuild it with `nox -s grade --reinstall` (or delete .nox/) and grade again"
         )
     changed = before.changes(after)
     if changed:
