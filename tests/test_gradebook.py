@@ -24,6 +24,7 @@ from conftest import FIXTURE_MANIFEST
 
 from grader.cli import main
 from grader.gradebook import batch
+from grader.gradebook.cache import ResultCache, grader_fingerprint
 from grader.manifest import REPO_ROOT
 from grader.writers.json_report import from_dict, to_dict
 
@@ -298,3 +299,18 @@ def test_the_real_course_graded_end_to_end_on_two_exercises(tmp_path):
     assert (rows["stub"]["total"], rows["stub"]["status"], rows["stub"]["flags"]) == (
         "0", "graded", ""
     )  # fmt: skip
+
+
+def test_one_submission_is_graded_from_its_exercises_folder_alone(tmp_path, fixture_course):
+    """What a machine holding only a submission's exercises/ (and its own grader) returns."""
+    exercises = tmp_path / "exercises"
+    shutil.copytree(fixture_course.exercises_dir, exercises)
+    (exercises / "01_adder" / "adder.py").write_text(class_factory.PARTLY_ADDER, encoding="utf-8")
+    cache = ResultCache(tmp_path / "cache", grader_fingerprint(fixture_course))
+    fresh = batch.grade_submission(fixture_course, exercises, cache, jobs=2)
+    assert json.loads(json.dumps(fresh)) == fresh  # JSON-able as it is
+    assert [entry["points"] for entry in fresh["exercises"]] == [5, 0, 0, 0]
+    assert fresh["submission"]["status"] == "graded" and fresh["submission"]["cached"] == []
+    again = batch.grade_submission(fixture_course, exercises, cache, jobs=2)
+    assert again["submission"]["cached"] == ["01", "02", "03", "04"]
+    assert again["exercises"] == fresh["exercises"]
