@@ -314,3 +314,31 @@ def test_one_submission_is_graded_from_its_exercises_folder_alone(tmp_path, fixt
     again = batch.grade_submission(fixture_course, exercises, cache, jobs=2)
     assert again["submission"]["cached"] == ["01", "02", "03", "04"]
     assert again["exercises"] == fresh["exercises"]
+
+
+def test_a_submission_that_writes_into_another_students_folder_changes_no_grade(tmp_path):
+    folder = tmp_path / "katas-submissions"
+    folder.mkdir()
+    victim = make_student(folder, "ada", class_factory.solved_files(), {})
+    target = victim / "exercises" / "02_greeter" / "greeter.py"
+    original = target.read_text(encoding="utf-8")
+    hostile = (
+        "import contextlib\n\n"
+        "with contextlib.suppress(OSError):\n"
+        f"    open({str(target)!r}, 'w').write('def greet(name):\\n    return \"pwned\"\\n')\n\n\n"
+        "def greet(name):\n    return f'Hello, {name}!'\n"
+    )
+    make_student(folder, "mal", {"02_greeter/greeter.py": hostile}, {})
+    out = tmp_path / "out"
+    assert gradebook(folder, "--out", str(out), "--jobs", "1") == 0
+    ada = read_report(out, "ada")
+    greeter = ada["exercises"][1]
+    if target.read_text(encoding="utf-8") == original:
+        # The child's view of the machine was read-only: the write failed, ada's grade stands.
+        assert (greeter["status"], greeter["points"]) == ("pass", 1)
+    else:
+        # Where the machine allows no read-only view, the parent's fingerprints catch it.
+        assert greeter["status"] == "error" and greeter["points"] == 0
+        assert "changed during the batch" in greeter["tests"][0]["message"]
+        assert ada["submission"]["cached"] == []
+    assert read_report(out, "mal")["exercises"][1]["points"] == 1
