@@ -36,6 +36,7 @@ from grader.integrity import (
 from grader.manifest import GRADER_DIR, Course, Exercise
 from grader.results import (
     ERROR_STATUS,
+    GRADING_TEST,
     CourseResult,
     ExerciseResult,
     mark_integrity_error,
@@ -48,6 +49,14 @@ from grader.writers.json_report import exercise_from_dict, to_dict
 GRADED, PARTIAL, ERROR = "graded", "partial", "error"
 # A timeout can come from a busy machine as well as from the code: such results are not cached.
 _NOT_CACHED = {"timeout"}
+
+
+def _cacheable(entry: dict) -> bool:
+    """Not a timeout, and the suite did start: a suite that never started (the synthetic
+    GRADING_TEST) may say more about the machine at that moment than about the code."""
+    return entry["status"] not in _NOT_CACHED and not any(
+        test["name"] == GRADING_TEST for test in entry["tests"]
+    )
 
 
 class TamperedGrader(Exception):
@@ -121,7 +130,7 @@ def grade_class(
         reports[work.submission.student] = report
         if keep and not work.reused:
             for result in work.results.values():
-                if result.fresh and result.entry["status"] not in _NOT_CACHED:
+                if result.fresh and _cacheable(result.entry):
                     cache.put(result.folder, work.content[result.folder], result.entry)
         if on_student:
             on_student(report)
