@@ -230,7 +230,9 @@ def test_resume_keeps_the_students_an_interrupted_run_finished(tmp_path, count_p
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
-    assert process.returncode != 0
+    output = process.stdout.read().decode()
+    assert process.returncode == 130, output
+    assert "run the same command with --resume" in output
     assert not (out / "gradebook.csv").exists()
     kept = {path.stem: json.loads(path.read_text(encoding="utf-8"))
             for path in (out / "students").glob("*.json")}  # fmt: skip
@@ -255,10 +257,11 @@ def test_plain_exercise_copies_and_unreadable_submissions(tmp_path):
     shutil.copytree(fixture / "exercises", folder / "lee")
     os.mkfifo(folder / "lee" / "02_greeter" / "pipe")
     (folder / "nobody").mkdir()  # an empty repository: nothing to grade
-    out = tmp_path / "out"
+    out = folder / "results"  # inside: never taken for a student
     assert gradebook(folder, "01", "greeter", "--out", str(out)) == 0
     header, rows = read_csv(out / "gradebook.csv")
     assert header == ["student", "commit", "01_adder", "02_greeter", *COLUMNS[6:]]
+    assert sorted(rows) == ["kim", "lee", "nobody"]
     assert rows["kim"]["total"] == rows["kim"]["max_total"] == "10"
     assert rows["kim"]["commit"] == "" and rows["kim"]["status"] == "graded"
     # Plain copies have no grading files to compare: only the copied solution is flagged.

@@ -107,6 +107,13 @@ def handle(args: argparse.Namespace, course: Course) -> int:
         except batch.TamperedGrader as error:
             print(f"error: {error}", file=sys.stderr)
             return 2
+        except KeyboardInterrupt:
+            print(
+                f"Interrupted: {progress.finished} of {len(works)} students are written in "
+                f"{students_dir}; run the same command with --resume to grade the rest.",
+                file=sys.stderr,
+            )
+            return 130
 
     found = flags.class_flags(
         course, {work.submission.student: work.submission.exercises_dir for work in works}
