@@ -101,7 +101,7 @@ def handle(args: argparse.Namespace, course: Course) -> int:
 
         try:
             reports = batch.grade_class(
-                course, works, cache, use_cache=use_cache, jobs=args.jobs,
+                course, works, cache, jobs=args.jobs,
                 on_run=progress.run_done, on_student=on_student,
             )  # fmt: skip
         except batch.TamperedGrader as error:

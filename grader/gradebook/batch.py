@@ -47,16 +47,12 @@ from grader.runner import ChildRun, run_pairs
 from grader.writers.json_report import exercise_from_dict, to_dict
 
 GRADED, PARTIAL, ERROR = "graded", "partial", "error"
-# A timeout can come from a busy machine as well as from the code: such results are not cached.
-_NOT_CACHED = {"timeout"}
 
 
 def _cacheable(entry: dict) -> bool:
-    """Not a timeout, and the suite did start: a suite that never started (the synthetic
-    GRADING_TEST) may say more about the machine at that moment than about the code."""
-    return entry["status"] not in _NOT_CACHED and not any(
-        test["name"] == GRADING_TEST for test in entry["tests"]
-    )
+    """Any result but a suite that never started (the synthetic GRADING_TEST): that may say
+    more about the machine at that moment (too busy, out of processes) than about the code."""
+    return not any(test["name"] == GRADING_TEST for test in entry["tests"])
 
 
 class TamperedGrader(Exception):
@@ -108,12 +104,12 @@ def grade_class(
     works: list[StudentWork],
     cache: ResultCache,
     *,
-    use_cache: bool = True,
     jobs: int | None = None,
     on_run: Callable[[ChildRun, str], None] | None = None,
     on_student: Callable[[dict], None] | None = None,
 ) -> dict[str, dict]:
-    """student -> report for every planned student, in their order.
+    """student -> report for every planned student, in their order. What is graded fresh is
+    cached, also when the plan ignored the cache (--no-cache refreshes it).
 
     ``on_run`` is called for each finished child (with the student), ``on_student`` once per
     student with their report as soon as it is complete.
@@ -204,7 +200,7 @@ def grade_submission(
     that folder (and its own pristine grader and cache) returns for it."""
     submission = Submission("submission", Path(exercises_dir), Path(exercises_dir))
     works = plan_class(course, [submission], cache, use_cache)
-    return grade_class(course, works, cache, use_cache=use_cache, jobs=jobs)["submission"]
+    return grade_class(course, works, cache, jobs=jobs)["submission"]
 
 
 @dataclass
