@@ -7,6 +7,7 @@
     nox -s verify                        nox -s tests      nox -s lint      nox -s bench
     nox -s classroom                     (regenerate the GitHub Classroom workflow)
     nox -s release -- OUT_DIR            (instructors: the student template, checked by grading it)
+    nox -s gradebook -- SUBMISSIONS_DIR  (instructors: grade a whole class: CSV, JSON, report.html)
     nox -s gradescope -- autograder.zip  (the Gradescope autograder archive)
     nox -s lock                          (maintainers: pin the dependency list's exact versions)
 
@@ -227,6 +228,12 @@ def lint(session: nox.Session) -> None:
 def classroom(session: nox.Session) -> None:
     """Instructors: regenerate .github/workflows/classroom.yml from the manifest."""
     run_grader_here(session, "classroom", *session.posargs)
+
+
+@nox.session(default=False, venv_backend="none")
+def gradebook(session: nox.Session) -> None:
+    """Instructors: grade a class, `nox -s gradebook -- SUBMISSIONS_DIR [--out DIR] [--jobs N]`."""
+    run_grader(session, "gradebook", *session.posargs, python=grading_python(session))
 
 
 @nox.session(default=False, venv_backend="none")

@@ -275,6 +275,10 @@ def run_pairs(
                 runs[futures[future]] = run
                 if on_done:
                     on_done(run)
+        except BaseException:
+            # Interrupted (Ctrl-C) or failed: children not yet started never start.
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
         finally:
             # A child that was not held to the read-only view could have written the snapshot.
             held = len(runs) == len(pairs) and all(

@@ -23,6 +23,7 @@ VERBS = (
     "verify",
     "coursemap",
     "classroom",
+    "gradebook",
     "release",
     "gradescope",
     "bench",

@@ -11,7 +11,8 @@ Figures (median of --repeat runs, warm caches):
 - a Celery worker's start, one task and stop, as a Celery suite pays it;
 - all exercises on every core against the same run on one core;
 - watch: from a saved file to its result, on a pure-Python exercise in a temporary copy;
-- a fresh clone's first `nox -s hint` (when the outer nox command is given).
+- a fresh clone's first `nox -s hint` (when the outer nox command is given);
+- the gradebook: seconds per submission of a generated class, cold and after a small change.
 """
 
 from __future__ import annotations
@@ -162,6 +163,8 @@ def bench(course: Course, nox_command: str | None = None, repeat: int = 3) -> in
              FRESH_HINT_TARGET, "s")
         )  # fmt: skip
 
+    rows += _gradebook_figures(course)
+
     # Imported here: the command line imports every verb, and some verbs run without rich.
     from rich.table import Table
 
@@ -275,6 +278,49 @@ def _grade_all(course: Course, jobs: int) -> float:
     started = time.perf_counter()
     run_exercises(list(course.exercises), Path(course.solutions_dir), jobs=jobs)
     return time.perf_counter() - started
+
+
+# A class for the gradebook figures: big enough to fill the cores, small enough for minutes.
+GRADEBOOK_CLASS = 10
+# Submissions per minute on 2 cores, full course: cold, and after one student in ten pushed a
+# change to one exercise (every other result comes from the cache).
+GRADEBOOK_COLD_PER_MINUTE = 6
+GRADEBOOK_REGRADE_PER_MINUTE = 60
+
+
+def _gradebook_figures(course: Course, students: int = GRADEBOOK_CLASS) -> list[tuple]:
+    """`python -m grader gradebook` over a generated class of solved submissions, each with
+    content of its own (so nothing is shared through the cache): seconds per submission, cold
+    and after one student in ten changed one exercise."""
+    with tempfile.TemporaryDirectory(prefix="kata-bench-class-") as scratch:
+        folder = Path(scratch) / "bench-submissions"
+        for number in range(students):
+            exercises = folder / f"student{number:02d}" / "exercises"
+            shutil.copytree(
+                course.solutions_dir, exercises, ignore=shutil.ignore_patterns("__pycache__")
+            )
+            for exercise in course.exercises:
+                _append(exercises / exercise.folder / exercise.files[0], f"# student {number}")
+        argv = [sys.executable, "-m", "grader", "gradebook", str(folder),
+                "--out", str(Path(scratch) / "out")]  # fmt: skip
+        cold = _command(argv)()
+        first = course.exercises[0]
+        for number in range(max(1, students // 10)):
+            changed = folder / f"student{number:02d}" / "exercises" / first.folder / first.files[0]
+            _append(changed, "# pushed again")
+        regrade = _command(argv)()
+    return [
+        (f"gradebook: {students} submissions, cold ({60 * students / cold:.1f}/min, "
+         f"target ≥ {GRADEBOOK_COLD_PER_MINUTE}/min)",
+         cold / students, 60 / GRADEBOOK_COLD_PER_MINUTE, "s"),
+        (f"gradebook: regrade after 1 in 10 changed one exercise ({60 * students / regrade:.0f}"
+         f"/min, target ≥ {GRADEBOOK_REGRADE_PER_MINUTE}/min)",
+         regrade / students, 60 / GRADEBOOK_REGRADE_PER_MINUTE, "s"),
+    ]  # fmt: skip
+
+
+def _append(path: Path, comment: str) -> None:
+    path.write_text(path.read_text(encoding="utf-8") + f"\n{comment}\n", encoding="utf-8")
 
 
 HELP = "time the grader and print each figure next to its target"
