@@ -268,11 +268,16 @@ def run_pairs(
             pool.submit(run_exercise, exercise, target, snapshot): i
             for i, (exercise, target) in enumerate(pairs)
         }
-        for future in as_completed(futures):
-            run = future.result()
-            runs[futures[future]] = run
-            if on_done:
-                on_done(run)
+        try:
+            for future in as_completed(futures):
+                run = future.result()
+                runs[futures[future]] = run
+                if on_done:
+                    on_done(run)
+        except BaseException:
+            # Interrupted (Ctrl-C) or failed: children not yet started never start.
+            pool.shutdown(wait=True, cancel_futures=True)
+            raise
     return [runs[i] for i in range(len(pairs))]
 
 

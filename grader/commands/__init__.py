@@ -23,6 +23,7 @@ VERBS = (
     "verify",
     "coursemap",
     "classroom",
+    "gradebook",
     "bench",
 )
 # Verbs whose module cannot carry the verb's name (`list` is a builtin).

@@ -16,7 +16,8 @@ What the writers receive
       "path": "/abs/path/to/alice", # the submission folder that was graded
       "status": "graded" | "partial" | "error",
       "error": "" | "one line",     # why a submission could not be graded at all
-      "flags": [{"code", "exercise", "detail"}],  # exercise is "" for the whole submission
+      "flags": [{"code", "exercise", "detail", "students"}],  # exercise: "" = all of it;
+                                    # students: for identical, who else handed it in
       "cached": ["02", "04"],       # exercise ids served from the cache
       "duration": 12.3,             # seconds of grading children spent on it in this run
       "content": {"01_adder": "sha256…"},  # what was graded, per exercise folder

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 from pathlib import Path
 
-from grader.results import CourseResult
+from grader.results import CourseResult, ExerciseResult, TaskResult, TestResult
 
 
 def to_dict(result: CourseResult) -> dict:
@@ -57,6 +57,53 @@ def to_dict(result: CourseResult) -> dict:
             for exercise in result.exercises
         ],
     }
+
+
+def from_dict(data: dict) -> CourseResult:
+    """The model back from its JSON form (the inverse of to_dict): totals and isolation are
+    derived from the exercises again, so only what to_dict took from the model is read."""
+    return CourseResult(
+        target=data["target"],
+        exercises=[exercise_from_dict(entry) for entry in data["exercises"]],
+        version=data["version"],
+        grader=data["grader"],
+        python=data["python"],
+        integrity_problems=list(data.get("integrity_problems", [])),
+    )
+
+
+def exercise_from_dict(entry: dict) -> ExerciseResult:
+    return ExerciseResult(
+        id=entry["id"],
+        slug=entry["slug"],
+        title=entry["title"],
+        status=entry["status"],
+        points=entry["points"],
+        max_points=entry["max_points"],
+        duration=entry["duration"],
+        tasks=[
+            TaskResult(
+                id=task["id"],
+                title=task["title"],
+                points=task["points"],
+                max_points=task["max_points"],
+                status=task["status"],
+            )
+            for task in entry["tasks"]
+        ],
+        tests=[
+            TestResult(
+                name=test["name"],
+                task=test["task"],
+                status=test["status"],
+                message=test["message"],
+                duration=test["duration"],
+            )
+            for test in entry["tests"]
+        ],
+        flags=[dict(flag) for flag in entry.get("flags", [])],
+        isolation=dict(entry.get("isolation", {})),
+    )
 
 
 def write_json(result: CourseResult, path: Path) -> None:
