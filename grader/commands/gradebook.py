@@ -9,12 +9,14 @@ report.html; results are cached by content in <out>/.cache (or --cache DIR).
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import json
 import sys
 from pathlib import Path
 
 from grader.errors import UsageError
 from grader.manifest import Course
+from grader.selection import select
 
 HELP = "grade a whole class of submissions: gradebook.csv, a JSON report per student, report.html"
 
@@ -30,6 +32,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="SUBMISSIONS_DIR",
         help="a folder with one folder per student: their checkout (as `gh classroom clone "
         "student-repos` makes them) or a copy of their exercises/",
+    )
+    parser.add_argument(
+        "selectors",
+        nargs="*",
+        metavar="EXERCISE",
+        help="grade only these exercises: 4, 04, compact_dict or 04_compact_dict (default: all)",
     )
     parser.add_argument(
         "--out",
@@ -66,6 +74,8 @@ def handle(args: argparse.Namespace, course: Course) -> int:
         raise UsageError(
             f"--jobs {args.jobs}: give a number of exercises to grade at once, 1 or more"
         )
+    if args.selectors:  # the gradebook of these exercises alone: their columns, their points
+        course = dataclasses.replace(course, exercises=tuple(select(course, args.selectors)))
     folder = Path(args.submissions).resolve()
     out = (args.out or folder.parent / f"{folder.name}-gradebook").resolve()
     submissions = find_submissions(folder, course, skip=(out,))
