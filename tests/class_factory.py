@@ -22,7 +22,9 @@ OWN_GREETER = 'def greet(name):\n    return "Hello, " + name + "!"\n'
 PARTLY_ADDER = "def add(a, b):\n    return a + b\n\n\ndef mul(a, b):\n    return a + b\n\n\ndef total(items):\n    return sum(items) if len(items) < 3 else 0\n"
 BROKEN_ADDER = "def add(a, b)\n    return a + b\n"
 HANGING_ADDER = "def add(a, b):\n    while True:\n        pass\n\n\ndef mul(a, b):\n    return a * b\n\n\ndef total(items):\n    return sum(items)\n"
-REACHING_GREETER = 'import _pytest\n\n\ndef greet(name):\n    return f"Hello, {name}!" if _pytest else ""\n'
+REACHING_GREETER = (
+    'import _pytest\n\n\ndef greet(name):\n    return f"Hello, {name}!" if _pytest else ""\n'
+)
 # A suite edited in the student's own checkout so that everything passes.
 TAMPERED_SUITE = "def test_add_small():\n    assert True\n"
 
