@@ -24,10 +24,11 @@ VERBS = (
     "coursemap",
     "classroom",
     "gradebook",
+    "grading-worker",
     "bench",
 )
-# Verbs whose module cannot carry the verb's name (`list` is a builtin).
-_MODULES = {"list": "listing"}
+# Verbs whose module cannot carry the verb's name (`list` is a builtin, `-` is no identifier).
+_MODULES = {"list": "listing", "grading-worker": "grading_worker"}
 
 
 def load(verb: str) -> ModuleType | None:
