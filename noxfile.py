@@ -213,6 +213,13 @@ def classroom(session: nox.Session) -> None:
     run_grader_here(session, "classroom", *session.posargs)
 
 
+@nox.session(name="grading-worker", default=False, venv_backend="none")
+def grading_worker(session: nox.Session) -> None:
+    """Instructors: grade `gradebook --broker` submissions on this machine:
+    `nox -s grading-worker -- --broker redis://:PASSWORD@HOST:6379/0 [--concurrency N]`."""
+    run_grader(session, "grading-worker", *session.posargs, python=grading_python(session))
+
+
 @nox.session(default=False, venv_backend="none")
 def bench(session: nox.Session) -> None:
     """How fast grading is, each figure printed next to its target."""

@@ -58,7 +58,9 @@ class GradingRefused(Exception):
 def longest_submission_seconds(course: Course) -> float:
     """The most a whole submission can take on one worker: every exercise up to its limit, one
     after the other, plus the work around the children."""
-    children = sum(exercise.limits.exercise_seconds + BOOT_ALLOWANCE for exercise in course.exercises)
+    children = sum(
+        exercise.limits.exercise_seconds + BOOT_ALLOWANCE for exercise in course.exercises
+    )
     return children + VISIBILITY_MARGIN
 
 
@@ -112,7 +114,11 @@ def check_broker(app: Celery) -> None:
 
     for role, url, probe in (
         ("broker", app.conf.broker_url, lambda: _connect(app)),
-        ("result backend", app.conf.result_backend, lambda: app.backend.get_task_meta("kata-probe")),
+        (
+            "result backend",
+            app.conf.result_backend,
+            lambda: app.backend.get_task_meta("kata-probe"),
+        ),
     ):
         try:
             probe()

@@ -10,8 +10,10 @@ children they started are waited for.
 from __future__ import annotations
 
 import base64
+import contextlib
 import csv
 import io
+import json
 import os
 import re
 import shutil
@@ -115,12 +117,9 @@ class Worker:
             except subprocess.TimeoutExpired:
                 os.killpg(self.process.pid, signal.SIGKILL)
                 self.process.wait()
-        with_group = [pid for pid in left if alive(pid)]
-        for pid in with_group:
-            try:
+        for pid in [pid for pid in left if alive(pid)]:  # grading children: their own sessions
+            with contextlib.suppress(ProcessLookupError):
                 os.kill(pid, signal.SIGKILL)
-            except ProcessLookupError:
-                pass
         _wait_gone(left)
 
 
@@ -208,8 +207,6 @@ def test_two_workers_grade_the_class_as_local_mode_does_even_when_one_is_killed(
 
 
 def _report(out: Path, student: str) -> dict:
-    import json
-
     return json.loads((out / "students" / f"{student}.json").read_text(encoding="utf-8"))
 
 
@@ -264,8 +261,9 @@ def test_a_worker_refuses_an_archive_that_leaves_its_folder_or_holds_a_link(
     depth = "../" * len(Path(os.sep, "tmp").resolve().parts) * 4
     hostile = {
         "..": _tar([(_file(f"exercises/01_adder/{depth}{escape}"), b"pwned")]),
-        "a link": _tar([(_file("exercises/01_adder/adder.py", tarfile.SYMTYPE, "/etc/passwd"),
-                         b"")]),  # fmt: skip
+        "a link": _tar(
+            [(_file("exercises/01_adder/adder.py", tarfile.SYMTYPE, "/etc/passwd"), b"")]
+        ),  # fmt: skip
     }
     for what, archive in hostile.items():
         result = app.send_task(distributed.TASK_NAME, args=(archive, fingerprint, {}),

@@ -94,7 +94,9 @@ def _checked_members(tar: tarfile.TarFile, allowed_folders: set[str]) -> list[ta
         if ".." in path.parts or "\\" in name or "\0" in name:
             raise UnsafeArchive(f"refused: {name!r} leaves the exercises folder (`..` or `\\`)")
         if not (member.isreg() or member.isdir()):
-            kind = "a link" if member.issym() or member.islnk() else "a device, pipe or special file"
+            kind = (
+                "a link" if member.issym() or member.islnk() else "a device, pipe or special file"
+            )
             raise UnsafeArchive(f"refused: {name!r} is {kind}; only files and folders are graded")
         parts = path.parts
         if parts[0] != ROOT or (len(parts) > 1 and parts[1] not in allowed_folders):
