@@ -84,6 +84,8 @@ def handle(args: argparse.Namespace, course: Course) -> int:
         distributed.COURSE_VARIABLE: str(course.root / "grader" / "course.toml"),
         distributed.JOBS_VARIABLE: str(jobs),
     }
+    # As the nox sessions do: the installed packages are hashed once, then checked by stat.
+    env.setdefault("KATA_VERIFIED_CACHE", str(Path(sys.prefix) / ".kata-verified.json"))
     if args.backend:
         env[distributed.BACKEND_VARIABLE] = args.backend
     if args.cache:
