@@ -230,6 +230,13 @@ def classroom(session: nox.Session) -> None:
     run_grader_here(session, "classroom", *session.posargs)
 
 
+@nox.session(name="grading-worker", default=False, venv_backend="none")
+def grading_worker(session: nox.Session) -> None:
+    """Instructors: grade `gradebook --broker` submissions on this machine:
+    `nox -s grading-worker -- --broker redis://:PASSWORD@HOST:6379/0 [--concurrency N]`."""
+    run_grader(session, "grading-worker", *session.posargs, python=grading_python(session))
+
+
 @nox.session(default=False, venv_backend="none")
 def gradebook(session: nox.Session) -> None:
     """Instructors: grade a class, `nox -s gradebook -- SUBMISSIONS_DIR [--out DIR] [--jobs N]`."""

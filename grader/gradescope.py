@@ -140,7 +140,7 @@ main() {
     done
     echo "Grading $found (not in the submission: ${unsubmitted[*]:-none})"
     KATA_GRADESCOPE_UNSUBMITTED="${unsubmitted[*]:-}" \\
-    KATA_VERIFIED_CACHE="$(dirname "$(dirname "$PYTHON")")/.kata-verified.json" \\
+    KATA_CACHE_DIR="$(dirname "$(dirname "$PYTHON")")/.kata-cache" \\
         "$PYTHON" -P -c "$BOOT" "$SOURCE" grade --target "$work/exercises" \\
         --json "$ROOT/results/report.json" --gradescope "$RESULTS" --exit-zero
     status=$?

@@ -279,7 +279,7 @@ class _Student:
             "PYTHONUNBUFFERED": "1",
             "PYTHONDONTWRITEBYTECODE": "1",
             # The warm hash cache of the grading virtualenv, as the noxfile's grading sessions use.
-            "KATA_VERIFIED_CACHE": str(venv / ".kata-verified.json"),
+            "KATA_CACHE_DIR": str(venv / ".kata-cache"),
         }
 
     def grader(self, *args: str) -> list[str]:

@@ -24,12 +24,13 @@ VERBS = (
     "coursemap",
     "classroom",
     "gradebook",
+    "grading-worker",
     "release",
     "gradescope",
     "bench",
 )
-# Verbs whose module cannot carry the verb's name (`list` is a builtin).
-_MODULES = {"list": "listing"}
+# Verbs whose module cannot carry the verb's name (`list` is a builtin, `-` is no identifier).
+_MODULES = {"list": "listing", "grading-worker": "grading_worker"}
 
 
 def load(verb: str) -> ModuleType | None:

@@ -164,6 +164,7 @@ def bench(course: Course, nox_command: str | None = None, repeat: int = 3) -> in
         )  # fmt: skip
 
     rows += _gradebook_figures(course)
+    rows += _distributed_rows()
 
     # Imported here: the command line imports every verb, and some verbs run without rich.
     from rich.table import Table
@@ -430,3 +431,102 @@ def _fresh_clone_hint(nox_command: str):
             return time.perf_counter() - started if done.returncode == 0 else float("nan")
 
     return measure
+
+
+def _distributed_rows() -> list[tuple[str, float, float, str]]:
+    """6 fixture-course submissions (3 solved, 3 stubs): local mode, then 1 and 2 grading
+    workers (started by the verb) against a redis-server of its own; nothing from a cache."""
+    from grader.gradebook import batch
+    from grader.gradebook.cache import ResultCache, grader_fingerprint
+    from grader.gradebook.remote import EXERCISE, SUBMISSION, grade_class_remote
+    from grader.gradebook.submissions import find_submissions
+
+    server = shutil.which("redis-server")
+    nan, inf = float("nan"), float("inf")
+    fixture = load_course(FIXTURE_MANIFEST)
+    names = ["local mode", "1 worker", "2 workers", "2 workers, one task per exercise"]
+    if server is None:
+        return [(f"gradebook, {name}: submissions per minute", nan, inf, "/min") for name in names]
+    scratch = Path(tempfile.mkdtemp(prefix="kata-bench-distributed-"))
+    port = _free_port()
+    broker = f"redis://127.0.0.1:{port}/0"
+    redis = subprocess.Popen(
+        [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
+        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
+    )  # fmt: skip
+    workers: list[subprocess.Popen] = []
+    try:
+        for number in range(6):
+            source = fixture.solutions_dir if number % 2 else fixture.exercises_dir
+            shutil.copytree(source, scratch / "class" / f"student{number}")
+        submissions = find_submissions(scratch / "class", fixture)
+        cache = ResultCache(scratch / "cache", grader_fingerprint(fixture))
+
+        def timed(grade) -> float:
+            works = batch.plan_class(fixture, submissions, cache, use_cache=False)
+            started = time.perf_counter()
+            grade(works)
+            return time.perf_counter() - started
+
+        def remote(granularity: str):
+            return lambda works: grade_class_remote(
+                fixture, works, cache, broker=broker, granularity=granularity
+            )
+
+        seconds = {"local mode": timed(lambda works: batch.grade_class(fixture, works, cache))}
+        cores = os.cpu_count() or 1
+        workers.append(_bench_worker(broker, scratch / "w1", jobs=cores))
+        seconds["1 worker"] = timed(remote(SUBMISSION))
+        _stop_workers(workers)
+        workers[:] = [_bench_worker(broker, scratch / f"w2-{n}", jobs=max(1, cores // 2))
+                      for n in range(2)]  # fmt: skip
+        seconds["2 workers"] = timed(remote(SUBMISSION))
+        seconds["2 workers, one task per exercise"] = timed(remote(EXERCISE))
+    finally:
+        _stop_workers(workers)
+        redis.terminate()
+        redis.wait(timeout=10)
+        shutil.rmtree(scratch, ignore_errors=True)
+    rows = [(f"gradebook, {name}: submissions per minute", 6 * 60 / seconds[name], inf, "/min")
+            for name in names]  # fmt: skip
+    overhead = seconds["2 workers"] / seconds["local mode"] - 1
+    rows.append(("distributed overhead per submission over local (same cores)", overhead * 100,
+                 10, "%"))  # fmt: skip
+    return rows
+
+
+def _free_port() -> int:
+    import socket
+
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def _bench_worker(broker: str, folder: Path, jobs: int) -> subprocess.Popen:
+    folder.mkdir(parents=True)
+    log = folder / "worker.log"
+    command = [sys.executable, "-m", "grader", "--course", str(FIXTURE_MANIFEST), "grading-worker",
+               "--broker", broker, "--jobs", str(jobs), "--cache", str(folder / "cache")]  # fmt: skip
+    with open(log, "wb") as out:
+        process = subprocess.Popen(command, cwd=REPO_ROOT, stdout=out, stderr=subprocess.STDOUT,
+                                   start_new_session=True)  # fmt: skip
+    deadline = time.monotonic() + 60
+    while b" ready." not in log.read_bytes():
+        if process.poll() is not None or time.monotonic() > deadline:
+            raise RuntimeError(f"the grading worker did not start: {log.read_text()[-500:]}")
+        time.sleep(0.1)
+    return process
+
+
+def _stop_workers(workers: list[subprocess.Popen]) -> None:
+    for process in workers:
+        if process.poll() is None:
+            os.killpg(process.pid, signal.SIGTERM)
+    for process in workers:
+        try:
+            process.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
+    workers.clear()

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import argparse
 import dataclasses
+import functools
 import json
 import sys
 from pathlib import Path
@@ -59,6 +60,15 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--cache", type=Path, metavar="DIR", help="the results cache (default: OUT/.cache)"
     )
+    parser.add_argument(
+        "--broker",
+        metavar="URL",
+        help="grade on workers (`nox -s grading-worker -- --broker URL`) through this broker, "
+        "e.g. redis://:PASSWORD@host:6379/0",
+    )
+    parser.add_argument(
+        "--backend", metavar="URL", help="where workers send reports (default: the Redis broker)"
+    )
 
 
 def handle(args: argparse.Namespace, course: Course) -> int:
@@ -99,11 +109,14 @@ def handle(args: argparse.Namespace, course: Course) -> int:
             _write_report(students_dir, report)
             progress.student_done(report)
 
+        if args.broker:
+            from grader.gradebook.remote import grade_class_remote
+
+            grade = functools.partial(grade_class_remote, broker=args.broker, backend=args.backend)
+        else:
+            grade = functools.partial(batch.grade_class, jobs=args.jobs)
         try:
-            reports = batch.grade_class(
-                course, works, cache, jobs=args.jobs,
-                on_run=progress.run_done, on_student=on_student,
-            )  # fmt: skip
+            reports = grade(course, works, cache, on_run=progress.run_done, on_student=on_student)
         except batch.TamperedGrader as error:
             print(f"error: {error}", file=sys.stderr)
             return 2
