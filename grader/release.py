@@ -27,7 +27,6 @@ import socket
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 import urllib.error
 import urllib.request
@@ -37,6 +36,7 @@ from pathlib import Path
 
 from grader.errors import UsageError
 from grader.manifest import Course
+from grader.output_lines import OutputLines
 
 # Left out of the student template, each with the reason. Paths are relative to the course root;
 # a folder leaves out everything under it.
@@ -367,7 +367,7 @@ class _Student:
             stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
             encoding="utf-8", errors="replace", start_new_session=True,
         )  # fmt: skip
-        reader = _Lines(process)
+        reader = OutputLines(process)
         try:
             watching = reader.wait_for(f"Watching {exercise.folder}", 300)
             process.send_signal(signal.SIGINT)
@@ -387,7 +387,7 @@ class _Student:
             stderr=subprocess.STDOUT, text=True, encoding="utf-8", errors="replace",
             start_new_session=True,
         )  # fmt: skip
-        reader = _Lines(process)
+        reader = OutputLines(process)
         try:
             status = _http_status(f"http://127.0.0.1:{port}/", process, seconds=120)
         finally:
@@ -402,31 +402,6 @@ class _Student:
         lines = [line for line in _output(done).splitlines() if NEEDS_SOLUTIONS in line]
         ok = done.returncode != 0 and len(lines) == 1 and "Traceback" not in _output(done)
         return ok, (lines[0].strip() if ok else f"exit {done.returncode}: {_tail(_output(done))}")
-
-
-class _Lines:
-    """A process's output, read in a thread, so a wait can have a deadline."""
-
-    def __init__(self, process: subprocess.Popen) -> None:
-        self.lines: list[str] = []
-        self._more = threading.Condition()
-        self._thread = threading.Thread(target=self._read, args=(process.stdout,), daemon=True)
-        self._thread.start()
-
-    def _read(self, stream) -> None:
-        for line in stream:
-            with self._more:
-                self.lines.append(line)
-                self._more.notify_all()
-
-    def wait_for(self, text: str, seconds: float) -> bool:
-        with self._more:
-            return self._more.wait_for(lambda: any(text in line for line in self.lines), seconds)
-
-    def text(self) -> str:
-        self._thread.join(10)
-        with self._more:
-            return "".join(self.lines)
 
 
 def _stop(process: subprocess.Popen) -> None:

@@ -29,7 +29,7 @@ import pytest
 from class_factory import FIXTURE_ROOT, STUDENTS, make_class
 from conftest import FIXTURE_MANIFEST
 from processes import alive
-from servers import free_port, listening
+from servers import free_port, redis_server
 
 from grader import distributed, isolation
 from grader.cli import main
@@ -48,28 +48,12 @@ CLASS = {**STUDENTS, **{f"{login}2": spec for login, spec in STUDENTS.items()}}
 
 
 @pytest.fixture(scope="module")
-def redis_url():
+def redis_url(tmp_path_factory):
     server = shutil.which("redis-server")
     if server is None:
         pytest.fail("redis-server is missing: install it (apt-get install redis-server)")
-    port = free_port()
-    process = subprocess.Popen(
-        [server, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no"],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True,
-    )  # fmt: skip
-    try:
-        deadline = time.monotonic() + 10
-        while not listening(port):
-            assert process.poll() is None and time.monotonic() < deadline, "redis did not start"
-            time.sleep(0.05)
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        process.terminate()
-        try:
-            process.wait(timeout=10)
-        except subprocess.TimeoutExpired:
-            process.kill()
-            process.wait()
+    with redis_server(server, tmp_path_factory.mktemp("redis")) as url:
+        yield url
 
 
 class Worker:

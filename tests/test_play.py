@@ -14,6 +14,7 @@ import pytest
 from servers import free_port
 
 from grader.cli import main
+from grader.output_lines import OutputLines
 
 ROOT = Path(__file__).parent.parent
 pytestmark = pytest.mark.slow
@@ -28,36 +29,6 @@ def fetch(url: str, deadline: float) -> tuple[int, dict, bytes]:
             if time.monotonic() > deadline:
                 raise
             time.sleep(0.1)
-
-
-class OutputReader:
-    """Reads a process's output in a thread, so a test can wait for one line with a deadline."""
-
-    def __init__(self, process: subprocess.Popen):
-        import threading
-
-        self.lines: list[str] = []
-        self._more = threading.Condition()
-        self._thread = threading.Thread(target=self._read, args=(process.stdout,), daemon=True)
-        self._thread.start()
-
-    def _read(self, stream) -> None:
-        for line in stream:
-            with self._more:
-                self.lines.append(line)
-                self._more.notify_all()
-
-    def wait_for(self, marker: str, seconds: float) -> bool:
-        with self._more:
-            return self._more.wait_for(
-                lambda: any(marker in line for line in self.lines), timeout=seconds
-            )
-
-    def text(self, seconds: float = 10) -> str:
-        """All the output, once the stream is closed (or after ``seconds``)."""
-        self._thread.join(seconds)
-        with self._more:
-            return "".join(self.lines)
 
 
 def test_play_serves_the_learners_code_with_the_suites_settings(fixture_course):
@@ -176,7 +147,7 @@ def test_nginx_play_serves_both_paths_and_stops_all_three_by_pid():
         cwd=ROOT, env={**os.environ, "PYTHONUNBUFFERED": "1"}, stdout=subprocess.PIPE,
         stderr=subprocess.STDOUT, text=True, start_new_session=True,
     )  # fmt: skip
-    reader = OutputReader(play)
+    reader = OutputLines(play)
     pids: list[int] = []
     try:
         _, _, body = fetch(f"http://127.0.0.1:{port}/app/hello?name=Ada", time.monotonic() + 30)

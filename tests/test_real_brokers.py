@@ -12,11 +12,10 @@ import os
 import shutil
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import pytest
-from servers import free_port, listening
+from servers import listening, redis_server
 
 from grader.manifest import load_course
 
@@ -42,27 +41,8 @@ def redis_url(tmp_path_factory):
     binary = shutil.which("redis-server")
     if binary is None:
         unavailable("redis-server is not installed")
-    port = free_port()
-    workdir = tmp_path_factory.mktemp("redis")
-    server = subprocess.Popen(
-        [binary, "--port", str(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-         "--dir", str(workdir)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )  # fmt: skip
-    try:
-        deadline = time.monotonic() + 10
-        while not listening(port):
-            if server.poll() is not None or time.monotonic() > deadline:
-                pytest.fail(f"redis-server did not start on 127.0.0.1:{port}")
-            time.sleep(0.05)
-        yield f"redis://127.0.0.1:{port}/0"
-    finally:
-        server.terminate()
-        try:
-            server.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait()
+    with redis_server(binary, tmp_path_factory.mktemp("redis")) as url:
+        yield url
 
 
 @pytest.fixture(scope="module")

@@ -22,7 +22,7 @@ import time
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import quote
+from urllib.parse import quote, unquote
 
 import pytest
 from processes import alive
@@ -478,3 +478,32 @@ def test_histogram_bands_cover_the_whole_course():
     assert bars[-1].label == "243–265"
     assert len(bars) == 10
     assert [bar.students for bar in bars if bar.students] == [["a", "d"], ["e"], ["b", "c"]]
+
+
+def test_the_gradebook_writes_a_page_that_renders_its_class(browser, tmp_path):
+    """End to end: `gradebook` over a generated class of git checkouts writes report.html next to
+    its CSV, and the browser shows one row per CSV row, with the CSV's totals."""
+    import csv
+
+    from class_factory import make_class
+    from conftest import FIXTURE_MANIFEST
+
+    from grader.cli import main
+
+    out = tmp_path / "out"
+    code = main(["--course", str(FIXTURE_MANIFEST), "gradebook", str(make_class(tmp_path)),
+                 "--out", str(out), "--jobs", "2"])  # fmt: skip
+    assert code in (0, 1) and (out / "report.html").is_file(), f"gradebook exited {code}"
+    with open(out / "gradebook.csv", encoding="utf-8", newline="") as handle:
+        rows = list(csv.DictReader(handle))
+    shown = render(browser, out / "report.html")
+    assert shown.console == [], "the page logged to the console:\n" + "\n".join(shown.console)
+    table = shown.dom.by_id("student-table").all("tr", "student")
+    assert [element.all("th")[0].all("a")[0].text() for element in table] == [
+        row["student"] for row in rows
+    ]
+    for row, element in zip(rows, table, strict=True):
+        total = element.all("td", "total")[0].text()
+        assert total == f"{float(row['total']):g} / {float(row['max_total']):g}", row["student"]
+    for link in (element.all("th")[0].all("a")[0].attrs["href"] for element in table):
+        assert (out / unquote(link)).is_file(), f"{link} leads nowhere"

@@ -20,7 +20,6 @@ from __future__ import annotations
 import argparse
 import io
 import os
-import queue
 import shlex
 import shutil
 import signal
@@ -28,7 +27,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from pathlib import Path
 
@@ -42,6 +40,7 @@ from grader.integrity import (
 )
 from grader.isolation import CACHE_VARIABLE
 from grader.manifest import GRADER_DIR, REPO_ROOT, Course, Exercise, load_course
+from grader.output_lines import OutputLines
 from grader.results import score_course, score_exercise
 from grader.runner import run_exercise, run_exercises
 from grader.selection import find
@@ -375,7 +374,7 @@ def _watch_edit_to_result(course: Course, exercise: Exercise, repeat: int) -> fl
 
 
 class _OutputReader:
-    """A command's output, line by line, as it comes; waits have a deadline."""
+    """A command's output, line by line, as it comes; each wait looks at lines not yet seen."""
 
     def __init__(self, argv: list[str], seconds: float = 120) -> None:
         environ = {**os.environ, "PYTHONUNBUFFERED": "1"}
@@ -385,26 +384,17 @@ class _OutputReader:
             argv, cwd=REPO_ROOT, env=environ, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT, text=True, encoding="utf-8",
         )  # fmt: skip
-        self.lines: queue.Queue[str | None] = queue.Queue()
-        threading.Thread(target=self._read, daemon=True).start()
-
-    def _read(self) -> None:
-        for line in self.process.stdout:
-            self.lines.put(line)
-        self.lines.put(None)
+        self.lines = OutputLines(self.process)
+        self.seen = 0
 
     def wait_for(self, text: str) -> None:
-        deadline = time.monotonic() + self.seconds
-        while (left := deadline - time.monotonic()) > 0:
-            try:
-                line = self.lines.get(timeout=left)
-            except queue.Empty:
-                break
-            if line is None:
-                break
-            if text in line:
-                return
-        raise RuntimeError(f"watch never printed {text!r}")
+        if not self.lines.wait_for(text, self.seconds, after=self.seen):
+            raise RuntimeError(f"watch never printed {text!r}")
+        self.seen = next(
+            number + 1
+            for number in range(self.seen, len(self.lines))
+            if text in self.lines.lines[number]
+        )
 
     def stop(self) -> None:
         if self.process.poll() is None:
