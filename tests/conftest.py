@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 import json
 import shutil
 from pathlib import Path
@@ -13,6 +14,17 @@ from grader.manifest import load_course
 
 HERE = Path(__file__).parent
 FIXTURE_MANIFEST = HERE / "fixture_course" / "grader" / "course.toml"
+
+
+@pytest.fixture(scope="session")
+def noxfile():
+    """The course's noxfile as a module, loaded once per test run: loading it registers its
+    sessions with nox, which warns about (and will refuse) a second registration."""
+    pytest.importorskip("nox")
+    spec = importlib.util.spec_from_file_location("kata_noxfile", HERE.parent / "noxfile.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
 
 
 @pytest.fixture(scope="session")

@@ -8,7 +8,6 @@ task, and against the format Gradescope documents (gradescope-autograders.readth
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import shutil
@@ -181,11 +180,7 @@ def test_the_same_course_gives_the_same_archive(archive, tmp_path):
     assert again.read_bytes() == archive.read_bytes()
 
 
-def test_run_autograder_starts_the_grader_as_the_nox_sessions_do(archive, tmp_path):
-    pytest.importorskip("nox")
-    spec = importlib.util.spec_from_file_location("kata_noxfile", ROOT / "noxfile.py")
-    noxfile = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(noxfile)
+def test_run_autograder_starts_the_grader_as_the_nox_sessions_do(archive, tmp_path, noxfile):
     unpack(archive, tmp_path)
     script = (tmp_path / "run_autograder").read_text(encoding="utf-8")
     assert f"BOOT='{noxfile.GRADER_BOOT}'" in script

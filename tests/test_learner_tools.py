@@ -3,7 +3,6 @@ sessions that must start without Django or rich."""
 
 from __future__ import annotations
 
-import importlib.util
 import json
 import os
 import queue
@@ -376,15 +375,6 @@ def test_the_lock_pins_django_for_every_supported_python():
     assert len(django) == 2, django
     assert older["django"][0].startswith("5.2.")
     assert newer["django"][0].split(".")[0] == "6"
-
-
-@pytest.fixture(scope="module")
-def noxfile():
-    pytest.importorskip("nox")
-    spec = importlib.util.spec_from_file_location("kata_noxfile", REPO / "noxfile.py")
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
 
 
 def test_nox_and_doctor_compute_the_lock_digest_the_same_way(noxfile):
