@@ -108,7 +108,7 @@ def snapshot(exercises: Iterable[Exercise], store: Path | None = None) -> Iterat
     """Copy the grader and the suites of these exercises; read-only until the run ends.
 
     With a ``store``, the copy outlives the run: the next run that grades the same code with the
-    same suites reuses it. Only for children that cannot write it (``keeps_snapshots``); a run
+    same suites reuses it. Only for children that cannot write it (the runner decides); a run
     in which one could is followed by ``forget``."""
     exercises = list(exercises)
     layout = _Layout.of(exercises)
@@ -116,6 +116,7 @@ def snapshot(exercises: Iterable[Exercise], store: Path | None = None) -> Iterat
         root = Path(tempfile.mkdtemp(prefix="kata-snapshot-"))
         try:
             _build(root, layout)
+            _set_modes(root, files=0o444, folders=0o555)
             yield Snapshot(root, layout.suites(root))
         finally:
             _set_modes(root, files=0o644, folders=0o755)
@@ -125,12 +126,15 @@ def snapshot(exercises: Iterable[Exercise], store: Path | None = None) -> Iterat
     if not (root / _COMPLETE).is_file():
         store.mkdir(parents=True, exist_ok=True)
         building = Path(tempfile.mkdtemp(prefix="building-", dir=store))
-        _build(building, layout)
-        (building / _COMPLETE).touch(mode=0o444)
         try:
+            _build(building, layout)
+            (building / _COMPLETE).touch()
+            _set_modes(building, files=0o444, folders=0o555)
             os.rename(building, root)  # whole or not at all; a concurrent run may have won
-        except OSError:
+        except BaseException:
             _remove(building)
+            if not (root / _COMPLETE).is_file():
+                raise
     os.utime(root)
     _prune(store, keep=root)
     yield Snapshot(root, layout.suites(root))
@@ -208,7 +212,6 @@ def _build(root: Path, layout: _Layout) -> None:
         _copy(source, copy)
     # Children never write bytecode (-B); compiled once here, each child only reads it.
     compileall.compile_dir(root, quiet=2, optimize=0, workers=1)
-    _set_modes(root, files=0o444, folders=0o555)
 
 
 def _source_files(folder: Path, also_ignored: tuple[str, ...] = ()) -> list[tuple[Path, Path]]:

@@ -291,6 +291,40 @@ def test_a_kept_snapshot_is_reused_and_a_child_cannot_write_it(
     assert len(kept_snapshots(cache)) == 2, "a changed grader file must give a new snapshot"
 
 
+KEEP_A_SNAPSHOT_WITHOUT_OVERRIDING_PERMISSIONS = """
+import ctypes, os, sys
+from pathlib import Path
+if os.geteuid() == 0:  # root overrides file modes: give that up, as an unprivileged user has it
+    from grader import child
+    child.KEPT_CAPABILITIES = set()
+    assert child._drop_capabilities(ctypes.CDLL(None, use_errno=True)), "capabilities kept"
+from grader import isolation
+from grader.manifest import load_course
+store = Path(sys.argv[1])
+exercises = load_course(Path(sys.argv[2])).exercises[:2]
+for _ in range(2):
+    with isolation.snapshot(exercises, store) as kept:
+        print(kept.root)
+"""
+
+
+def test_a_snapshot_is_kept_by_a_grader_that_cannot_override_file_modes(tmp_path):
+    """Kept snapshots are made read-only: everything in one, its completion mark included, is
+    written before that, or a grader running as an ordinary user cannot keep any."""
+    store = tmp_path / "snapshots"
+    done = subprocess.run(
+        [sys.executable, "-c", KEEP_A_SNAPSHOT_WITHOUT_OVERRIDING_PERMISSIONS, str(store),
+         str(FIXTURE / "grader" / "course.toml")],
+        cwd=ROOT, capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr[-3000:]
+    first, second = done.stdout.split()
+    assert first == second, "the second run must reuse the snapshot the first one kept"
+    assert [entry.name for entry in store.iterdir()] == [Path(first).name], "a build was left"
+    assert (Path(first) / ".complete").is_file()
+    assert oct(Path(first).stat().st_mode & 0o777) == oct(0o555)
+
+
 def test_a_snapshot_a_child_could_have_written_is_not_kept(fixture_course, tmp_path, monkeypatch):
     """A run in which a child was not held to the read-only view deletes the snapshot it used."""
     from grader import isolation, runner
