@@ -91,6 +91,18 @@ class Fingerprint:
                     digests[path] = "unreadable"
         return cls(digests, stats)
 
+    def within(self, roots: Iterable[Path]) -> Fingerprint:
+        """The part of this fingerprint under ``roots`` (files or folders)."""
+        roots = list(roots)
+
+        def inside(path: Path) -> bool:
+            return any(path == root or root in path.parents for root in roots)
+
+        return Fingerprint(
+            {path: digest for path, digest in self.digests.items() if inside(path)},
+            {path: stat for path, stat in self.stats.items() if inside(path)},
+        )
+
     def save(self, cache: Path | None) -> None:
         """Keep the digests and stats for the next run's ``of``."""
         if cache is None:

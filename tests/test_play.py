@@ -161,9 +161,15 @@ def test_nginx_play_serves_both_paths_and_stops_all_three_by_pid():
         assert headers.get("X-Backend") == "legacy"
         # nginx may answer before `play` has seen its backends listening: Ctrl-C only after
         # the announcement, which is what a learner reads before pressing it.
-        reader.wait_for("Ctrl-C stops all three", 20)
+        announced = reader.wait_for("Ctrl-C stops all three", 20)
         play.send_signal(signal.SIGINT)
-        play.wait(timeout=20)
+        try:
+            play.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            pytest.fail(
+                f"`play 13` did not stop within 20 s of Ctrl-C (announced: {announced}):\n"
+                + "".join(reader.lines)
+            )
     finally:
         if play.poll() is None:
             os.killpg(play.pid, signal.SIGKILL)

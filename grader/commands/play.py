@@ -24,6 +24,7 @@ import signal
 import socket
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -370,6 +371,12 @@ def _watch(parts: dict[str, subprocess.Popen]) -> int:
     """Until Ctrl-C. A part that stops is reported once; nginx stopping ends the playground."""
     reported: set[str] = set()
     console = make_console()
+    # From here Ctrl-C and SIGTERM only set a flag the loop reads: an exception raised at any
+    # bytecode could land inside Popen.poll() while it holds its wait lock, and the stop that
+    # follows would then wait on that lock for ever.
+    stop = threading.Event()
+    for number in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(number, lambda *_: stop.set())
     while parts["nginx"].poll() is None:
         for kind, process in parts.items():
             if process.poll() is not None and kind not in reported:
@@ -380,7 +387,8 @@ def _watch(parts: dict[str, subprocess.Popen]) -> int:
                         style="bold red",
                     )
                 )
-        time.sleep(0.3)
+        if stop.wait(0.3):
+            return 0
     console.print(Text(f"nginx stopped (exit code {parts['nginx'].returncode}).", style="bold red"))
     return 1
 
