@@ -269,19 +269,9 @@ def _chart_data(summary: ClassSummary, rows: list[dict]) -> dict:
         "totals": summary.totals,
         "histogram": [{**asdict(bar), "count": bar.count} for bar in summary.histogram],
         "exercises": [
-            {**_rate(entry.exercise), "tasks": [_rate(task) for task in entry.tasks]}
+            {**asdict(entry.exercise), "tasks": [asdict(task) for task in entry.tasks]}
             for entry in summary.exercises
         ],
-    }
-
-
-def _rate(rate: PassRate) -> dict:
-    return {
-        "anchor": rate.anchor,
-        "label": rate.label,
-        "title": rate.title,
-        "passed": rate.passed,
-        "graded": rate.graded,
     }
 
 

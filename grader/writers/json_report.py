@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import asdict
 from pathlib import Path
 
 from grader.results import CourseResult, ExerciseResult, TaskResult, TestResult
@@ -31,26 +32,8 @@ def to_dict(result: CourseResult) -> dict:
                 "points": exercise.points,
                 "max_points": exercise.max_points,
                 "duration": exercise.duration,
-                "tasks": [
-                    {
-                        "id": task.id,
-                        "title": task.title,
-                        "points": task.points,
-                        "max_points": task.max_points,
-                        "status": task.status,
-                    }
-                    for task in exercise.tasks
-                ],
-                "tests": [
-                    {
-                        "name": test.name,
-                        "task": test.task,
-                        "status": test.status,
-                        "message": test.message,
-                        "duration": test.duration,
-                    }
-                    for test in exercise.tests
-                ],
+                "tasks": [asdict(task) for task in exercise.tasks],
+                "tests": [asdict(test) for test in exercise.tests],
                 "flags": list(exercise.flags),
                 "isolation": exercise.isolation,
             }
@@ -81,26 +64,9 @@ def exercise_from_dict(entry: dict) -> ExerciseResult:
         points=entry["points"],
         max_points=entry["max_points"],
         duration=entry["duration"],
-        tasks=[
-            TaskResult(
-                id=task["id"],
-                title=task["title"],
-                points=task["points"],
-                max_points=task["max_points"],
-                status=task["status"],
-            )
-            for task in entry["tasks"]
-        ],
-        tests=[
-            TestResult(
-                name=test["name"],
-                task=test["task"],
-                status=test["status"],
-                message=test["message"],
-                duration=test["duration"],
-            )
-            for test in entry["tests"]
-        ],
+        # The JSON keys of a task and of a test are their fields' names (see to_dict).
+        tasks=[TaskResult(**task) for task in entry["tasks"]],
+        tests=[TestResult(**test) for test in entry["tests"]],
         flags=[dict(flag) for flag in entry.get("flags", [])],
         isolation=dict(entry.get("isolation", {})),
     )
