@@ -194,15 +194,22 @@ class LineCounter:
         return self.on_line
 
 
-@contextmanager
-def traced(counter: LineCounter):
-    """Count learner lines with ``counter`` inside the block; EndlessLoopSuspected propagates."""
-    previous = sys.gettrace()
-    sys.settrace(counter.on_call)
-    try:
-        yield counter
-    finally:
-        sys.settrace(previous)
+class Traced:
+    """Counts learner lines with ``counter`` inside each ``with`` block, and only there: the
+    count goes on from block to block, and the suite's own checks in between run untraced.
+    EndlessLoopSuspected propagates."""
+
+    def __init__(self, counter: LineCounter):
+        self.counter = counter
+        self._previous: list = []
+
+    def __enter__(self) -> LineCounter:
+        self._previous.append(sys.gettrace())
+        sys.settrace(self.counter.on_call)
+        return self.counter
+
+    def __exit__(self, *exc_info) -> None:
+        sys.settrace(self._previous.pop())
 
 
 @contextmanager

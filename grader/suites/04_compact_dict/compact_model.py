@@ -5,6 +5,8 @@ Kept out of the test module so its failure messages are exactly what is written 
 
 from __future__ import annotations
 
+from contextlib import nullcontext
+
 from compact_helpers import Collide, FixedNaN, T, check_invariants, same
 from hypothesis import strategies as st
 
@@ -20,12 +22,23 @@ OPERATIONS = [
     "set", "set", "set", "set", "set", "del", "del", "pop", "pop_default", "get", "contains",
     "setdefault", "update", "iterate", "popitem", "clear",
 ]  # fmt: skip
-# Three cheap draws per operation: drawing is what costs time in this test.
-operations = st.lists(
-    st.tuples(st.sampled_from(OPERATIONS), st.sampled_from(KEY_POOL), st.integers(0, 9)),
-    min_size=15,
-    max_size=60,
-)
+
+
+def decode(data: bytes) -> list[tuple]:
+    """Three bytes an operation: which operation, which key, which value."""
+    return [
+        (OPERATIONS[what % len(OPERATIONS)], KEY_POOL[which % len(KEY_POOL)], value % 10)
+        for what, which, value in zip(data[0::3], data[1::3], data[2::3], strict=False)
+    ]
+
+
+# One draw a sequence: hypothesis draws a byte string at once, where a tuple a step cost three
+# draws, and drawing is what costs time in this test. Shrinking a failure shortens the string
+# and lowers its bytes: fewer steps, the first operation (set), the first keys and values.
+operations = st.binary(min_size=15 * 3, max_size=60 * 3).map(decode)
+# Several sequences an example: hypothesis' own work for an example costs about as much as
+# running a sequence. A failing example shrinks to the one sequence that fails.
+runs = st.lists(operations, min_size=1, max_size=5)
 
 
 def update_pairs(key, value):
@@ -73,15 +86,25 @@ def describe(name, key, value):
     }[name]
 
 
-def history(steps):
-    """The steps so far, with repeats folded: 'd[0] = 0 (x13); d[1] = 0'."""
+def history(operations):
+    """The operations so far, with repeats folded: 'd[0] = 0 (x13); d[1] = 0'."""
     folded = []
-    for step in steps:
+    for step in map(lambda operation: describe(*operation), operations):
         if folded and folded[-1][0] == step:
             folded[-1][1] += 1
         else:
             folded.append([step, 1])
     return "; ".join(step if count == 1 else f"{step} (x{count})" for step, count in folded)
+
+
+class After:
+    """'after: <history>,' for a failure message, written only when a message is."""
+
+    def __init__(self, operations):
+        self.operations = operations
+
+    def __str__(self) -> str:
+        return f"after: {history(self.operations)},"
 
 
 def snapshot(d, steps):
@@ -96,12 +119,21 @@ def snapshot(d, steps):
         ) from None
 
 
-def check_against_dict(d, operations):
+def check_against_dict(new_dict, operations, learner=None):
+    """Run ``operations`` on ``new_dict()`` and on a dict, side by side, and compare after each.
+
+    ``learner`` is entered around every call into the learner's code (the test's line counter);
+    the comparisons in between are the suite's own and run outside it."""
+    learner = learner or nullcontext()
+    with learner:
+        d = new_dict()
     ref = {}
     done = []
     for operation in operations:
-        done.append(describe(*operation))
-        got, expected = apply(d, operation), apply(ref, operation)
+        done.append(operation)
+        with learner:
+            got = apply(d, operation)
+        expected = apply(ref, operation)
         if not same(got, expected):
             types = ""
             if repr(got) == repr(expected):  # equal-looking values of another type
@@ -114,7 +146,9 @@ def check_against_dict(d, operations):
                 f"the last step gave {got!r}, dict gave {expected!r} "
                 f"(('raised', name) means that exception was raised){types}"
             )
-        pairs, expected_pairs = snapshot(d, done), list(ref.items())
+        with learner:
+            pairs = snapshot(d, done)
+        expected_pairs = list(ref.items())
         if pairs != expected_pairs:
             raise AssertionError(
                 f"CompactDict must hold the same pairs as dict, in the same order (task 5, "
@@ -135,8 +169,11 @@ def check_against_dict(d, operations):
                 f"expected types {[(type(k).__name__, type(v).__name__) for k, v in expected_pairs]}"
                 f"\ngot types      {[(type(k).__name__, type(v).__name__) for k, v in pairs]}"
             )
-        check_invariants(d, f"after: {history(done)},")
-    if not ((d == ref) is True and (ref == d) is True):
+        with learner:
+            check_invariants(d, After(done))
+    with learner:
+        equal = (d == ref) is True and (ref == d) is True
+    if not equal:
         raise AssertionError(
             f"CompactDict and dict must compare equal (task 5, rule 3) after: {history(done)}"
         )

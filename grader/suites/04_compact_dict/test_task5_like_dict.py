@@ -2,7 +2,7 @@
 
 import compact_model
 import pytest
-from compact_helpers import ENDLESS_LOOP_MESSAGE, LineCounter, T, line_budget, same, shown, traced
+from compact_helpers import ENDLESS_LOOP_MESSAGE, LineCounter, T, Traced, line_budget, same, shown
 from hypothesis import HealthCheck, Phase, given, settings
 
 
@@ -274,7 +274,7 @@ def test_mixin_methods_behave_like_dict(cd):
 
 @pytest.mark.task(5)
 @settings(
-    max_examples=80,
+    max_examples=24,  # 1 to 5 sequences each: about 90 sequences, 2,400 operations in all
     deadline=None,
     derandomize=True,
     database=None,
@@ -282,13 +282,14 @@ def test_mixin_methods_behave_like_dict(cd):
     # No "explain" phase: it traces the code with sys.settrace, as the endless-loop guard does.
     phases=[Phase.explicit, Phase.generate, Phase.shrink],
 )
-@given(operations=compact_model.operations)
-def test_random_operation_sequences_match_dict(operations):
+@given(runs=compact_model.runs)
+def test_random_operation_sequences_match_dict(runs):
     # Loaded here, not through the `cd` fixture: a function-scoped fixture is not reset
     # between examples, and hypothesis probes its arguments with hasattr(), which the
     # loader's module wrapper answers with MissingNameError instead of AttributeError.
     from grader.loader import load
 
     limit = 300_000
-    with traced(LineCounter(limit, ENDLESS_LOOP_MESSAGE.format(limit=limit, scope="example"))):
-        compact_model.check_against_dict(load("compact_dict").CompactDict(), operations)
+    learner = Traced(LineCounter(limit, ENDLESS_LOOP_MESSAGE.format(limit=limit, scope="example")))
+    for operations in runs:
+        compact_model.check_against_dict(load("compact_dict").CompactDict, operations, learner)

@@ -190,17 +190,3 @@ def world_rows(django_db_setup, django_db_blocker):
 def world(world_rows, db):
     """The rows every test starts from (see world_rows), inside the test's transaction."""
     return world_rows
-
-
-@pytest.fixture(scope="session", autouse=True)
-def frozen_start_up_objects():
-    """Django, DRF and pytest are loaded: freeze their objects out of the cycle collector.
-
-    The suite makes many short-lived objects (a request runs twice in task 3); without this,
-    every full collection walks all of Django's objects again: a tenth of the run's time.
-    """
-    import gc
-
-    gc.freeze()
-    yield
-    gc.unfreeze()

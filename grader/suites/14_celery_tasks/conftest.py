@@ -120,16 +120,26 @@ def exhausted(rig):
 @pytest.fixture(scope="session", autouse=True)
 def booting_processes(broker, tmp_path_factory):
     """The worker processes of tasks 3 and 4, started with the session: each takes half a second
-    to boot, spent while tasks 1 and 2 are graded. ``processes`` waits until they answer."""
+    to boot, spent while tasks 1 and 2 are graded. ``processes`` waits until they answer.
+
+    Task 4's report over its soft limit is sent along (when build_report is a task already):
+    it waits 0.3 s for the limit on a pool process of its own of worker "a", while the tests
+    before it run. Elsewhere than Linux and macOS the prefork pool does not run: no report."""
+    import os
     from pathlib import Path
 
     import kata_processes
+    from kata_rig import send_report_over_the_limit, task_name_if_ready
 
     from grader.loader import exercise_dir
 
     folder = tmp_path_factory.mktemp("celery-processes")
     workers = kata_processes.launch(MODULE, exercise_dir(), Path(__file__).parent, folder, broker)
     try:
+        report = task_name_if_ready(MODULE, "build_report")
+        if report and not workers.problem and os.name != "nt":
+            base = tmp_path_factory.mktemp("over-the-limit")
+            workers.early["over-the-limit"] = send_report_over_the_limit(workers, report, base)
         yield workers
     finally:
         kata_processes.stop(workers)

@@ -1,9 +1,11 @@
-"""Two real Celery worker PROCESSES (prefork pool, one child each) for tasks 3 and 4.
+"""Two real Celery worker PROCESSES (prefork pool) for tasks 3 and 4.
 
 Why processes: only the prefork pool enforces time limits (the thread pool ignores them), and
 an idempotency record kept in one process's memory must be caught. Worker "a" and worker "b"
 each consume a queue of their own, so a test sends a task's first run to one process and its
 repeat to the other: only a record kept in a shared store (the result backend) is seen by both.
+Worker "a" has two pool processes: task 4's report over its soft limit is sent to it as soon as
+it starts (conftest.py) and runs in one while tests of tasks 3 and 4 use the other.
 
 Where they meet: on Redis or RabbitMQ when the suite runs against one (a namespace of their
 own), otherwise on kombu's filesystem transport in a temp folder, with Celery's file result
@@ -24,7 +26,8 @@ import time
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 
-WORKERS = ("a", "b")
+# Each worker's pool processes (celery worker -c N).
+WORKERS = {"a": 2, "b": 1}
 START_TIMEOUT = 8.0  # under the 10 s a test may take: a stuck start shows its log, not a timeout
 # Each worker's queue is polled this often (kombu's filesystem transport has no wake-up).
 POLLING_INTERVAL = 0.01
@@ -38,6 +41,7 @@ class ProcessWorkers:
     processes: dict[str, subprocess.Popen] = field(default_factory=dict)
     logs: dict[str, Path] = field(default_factory=dict)
     pings: dict[str, object] = field(default_factory=dict)  # AsyncResult of each readiness ping
+    early: dict[str, object] = field(default_factory=dict)  # runs sent with the start, by purpose
     problem: str | None = None  # why they could not be started, said when a test needs them
 
     def send(self, worker: str, task_name: str, args=(), **options):
@@ -104,18 +108,7 @@ def launch(module_name: str, exercise_dir: Path, suite_dir: Path, folder: Path, 
 
 
 def _launch(workers, module_name, exercise_dir, suite_dir, folder, broker) -> None:
-    import kata_files  # noqa: F401 - registers the katafs:// transport in this process
-    from celery import Celery
-
     config, workers.own = process_config(broker, folder)
-    workers.client = Celery("kata-client", set_as_current=False)
-    workers.client.conf.update(
-        config,
-        task_serializer="json",
-        result_serializer="json",
-        accept_content=["json"],
-        result_accept_content=["json"],
-    )
     env = {key: value for key, value in os.environ.items() if not key.startswith("PYTHON")}
     for name in ("CELERY_BROKER_URL", "CELERY_RESULT_BACKEND"):
         env.pop(name, None)  # Celery prefers them to any setting: the config file decides here
@@ -126,15 +119,28 @@ def _launch(workers, module_name, exercise_dir, suite_dir, folder, broker) -> No
         KATA_LEARNER_MODULE=module_name,
         KATA_EXERCISE_DIR=str(exercise_dir),
     )
+    # The workers first: they boot while this process imports the client's half of Celery.
     for name, queue in workers.queues.items():
         log = folder / f"worker-{name}.log"
         workers.logs[name] = log
+        concurrency = str(WORKERS[name])
         with open(log, "wb") as sink:
             workers.processes[name] = subprocess.Popen(
-                [sys.executable, "-m", "kata_worker_app", queue, f"kata-{name}@%h"],
+                [sys.executable, "-m", "kata_worker_app", queue, f"kata-{name}@%h", concurrency],
                 cwd=folder, env=env, stdin=subprocess.DEVNULL, stdout=sink,
                 stderr=subprocess.STDOUT,
             )  # fmt: skip
+    import kata_files  # noqa: F401 - registers the katafs:// transport in this process
+    from celery import Celery
+
+    workers.client = Celery("kata-client", set_as_current=False)
+    workers.client.conf.update(
+        config,
+        task_serializer="json",
+        result_serializer="json",
+        accept_content=["json"],
+        result_accept_content=["json"],
+    )
     # A ping waits in each worker's queue until the worker consumes it: its answer says ready.
     workers.pings = {name: workers.send(name, "celery.ping") for name in workers.queues}
 

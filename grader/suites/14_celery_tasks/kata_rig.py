@@ -6,6 +6,7 @@ from __future__ import annotations
 import threading
 import uuid
 from dataclasses import dataclass
+from pathlib import Path
 
 import pytest
 
@@ -46,6 +47,51 @@ def require_task(module, name: str, task: int):
             f"`@app.task(bind=True, ...)` (task {task}, rule 1)."
         )
     return found
+
+
+def task_name_if_ready(module_name: str, name: str) -> str | None:
+    """The Celery name of the learner's task ``name``, or None while it is not one yet (or the
+    module does not import): the tests that need it then say what is wrong."""
+    from celery import Celery
+
+    from grader.loader import load
+
+    try:
+        module = load(module_name)
+        app, found = getattr(module, "app", None), getattr(module, name, None)
+    except Exception:  # noqa: BLE001 - the module's own problem, reported by the tests
+        return None
+    task_name = getattr(found, "name", None)
+    if isinstance(app, Celery) and isinstance(task_name, str) and task_name in app.tasks:
+        return task_name
+    return None
+
+
+# Task 4's long report: 20 s of lines, far past the short soft limit it is sent with.
+SLOW_ITEMS, SECONDS_PER_ITEM = 400, 0.05
+SOFT_LIMIT, HARD_LIMIT = 0.3, 6
+
+
+@dataclass
+class ReportRun:
+    """build_report sent over its soft limit, out_dir/report.part a link to ``written``: the
+    task writes its lines through the link, and deleting report.part removes only the link, so
+    the suite can still count the lines written before the limit."""
+
+    result: object  # AsyncResult
+    args: tuple
+    out_dir: Path
+    written: Path
+
+
+def send_report_over_the_limit(processes, task_name: str, base: Path) -> ReportRun:
+    out_dir, written = base / "out", base / "written-through-report-part.txt"
+    out_dir.mkdir()
+    written.touch()
+    (out_dir / "report.part").symlink_to(written)
+    args = (str(out_dir), SLOW_ITEMS, SECONDS_PER_ITEM)
+    result = processes.send("a", task_name, args, soft_time_limit=SOFT_LIMIT, time_limit=HARD_LIMIT)
+    return ReportRun(result, args, out_dir, written)
 
 
 @dataclass

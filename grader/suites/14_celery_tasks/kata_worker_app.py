@@ -1,8 +1,8 @@
-"""A worker PROCESS of this suite: `python -m kata_worker_app QUEUE NODENAME`.
+"""A worker PROCESS of this suite: `python -m kata_worker_app QUEUE NODENAME CONCURRENCY`.
 
 It imports the learner's module (KATA_LEARNER_MODULE, from the folder KATA_EXERCISE_DIR), puts
 the suite's where-to-send/where-to-store settings (JSON in KATA_CELERY_CONFIG) over its app, and
-runs the worker `celery -A tasks worker -P prefork -c 1 -Q QUEUE -n NODENAME` runs: the same
+runs the worker `celery -A tasks worker -P prefork -c CONCURRENCY -Q QUEUE -n NODENAME` runs: the same
 `app.Worker(...).start()`, without the command line around it (its imports, click and the
 interactive shell's, cost each process a third of a second). Nothing else of the learner's
 configuration changes: serializers, acks, limits stay theirs.
@@ -50,13 +50,13 @@ class PromptTimeoutHandler(billiard_pool.TimeoutHandler):
 billiard_pool.Pool.TimeoutHandler = PromptTimeoutHandler
 
 
-def main(queue: str, nodename: str) -> int:
+def main(queue: str, nodename: str, concurrency: str = "1") -> int:
     from celery.utils.nodenames import default_nodename, host_format
 
     worker = app.Worker(
         hostname=host_format(default_nodename(nodename)),
         pool_cls=POOL,
-        concurrency=1,
+        concurrency=int(concurrency),
         queues=[queue],
         loglevel="WARNING",
         without_heartbeat=True,
@@ -68,4 +68,4 @@ def main(queue: str, nodename: str) -> int:
 
 
 if __name__ == "__main__":
-    sys.exit(main(*sys.argv[1:3]))
+    sys.exit(main(*sys.argv[1:4]))

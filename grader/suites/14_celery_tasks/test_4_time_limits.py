@@ -2,10 +2,11 @@
 
 The limits are enforced by a real prefork worker process (the thread pool ignores them). To
 stay fast, the over-the-limit run is sent once, with a short soft limit of its own (0.3 s, a
-hard one of 6 s), and two tests read it; the limits declared on the task are checked as
-settings. Before that run, out_dir/report.part is made a symbolic link to a file outside
-out_dir: the task writes its lines through the link, and deleting report.part removes only the
-link, so the suite can still count the lines written before the limit.
+hard one of 6 s), as the workers start (conftest.py), and two tests read it; the limits
+declared on the task are checked as settings. Before that run, out_dir/report.part is made a
+symbolic link to a file outside out_dir: the task writes its lines through the link, and
+deleting report.part removes only the link, so the suite can still count the lines written
+before the limit (kata_rig.ReportRun).
 See conftest.py and test_1_app.py for the wrong answers this suite rejects.
 """
 
@@ -13,12 +14,18 @@ import os
 from dataclasses import dataclass
 
 import pytest
-from kata_rig import MODULE, fail_if_not_implemented, require_app, require_task
+from kata_rig import (
+    MODULE,
+    SLOW_ITEMS,
+    fail_if_not_implemented,
+    require_app,
+    require_task,
+    send_report_over_the_limit,
+)
 
 from grader.checks import same as _same
 
 WAIT = 9.0
-SLOW_ITEMS, SECONDS_PER_ITEM = 400, 0.05  # 20 s of lines: far past a soft limit of 0.3 s
 
 
 def _report_name():
@@ -37,10 +44,13 @@ class Outcome:
     log_tail: str | None = None  # set when the run did not finish within WAIT seconds
 
 
-def _send(processes, args, **limits) -> Outcome:
+def _send(processes, args) -> Outcome:
+    return _outcome(processes, processes.send("a", _report_name(), args), args)
+
+
+def _outcome(processes, result, args) -> Outcome:
     from celery.exceptions import TimeoutError as CeleryTimeout
 
-    result = processes.send("a", _report_name(), args, **limits)
     try:
         value = result.get(timeout=WAIT, interval=0.01, propagate=False)
     except CeleryTimeout:
@@ -59,8 +69,8 @@ def _finished(outcome: Outcome):
     return outcome.state, outcome.value
 
 
-def _run(processes, args, **limits):
-    return _finished(_send(processes, args, **limits))
+def _run(processes, args):
+    return _finished(_send(processes, args))
 
 
 def _files(folder) -> list[str]:
@@ -108,7 +118,8 @@ def test_a_report_within_its_limits_completes(processes, tmp_path):
 
 @pytest.fixture(scope="module")
 def over_the_limit(processes, tmp_path_factory):
-    """build_report sent once over a short soft limit, report.part a link to a file of the suite.
+    """build_report over a short soft limit, report.part a link to a file of the suite: the run
+    sent as the workers started, or one sent now.
 
     Returns (Outcome, the names left in out_dir, the lines that went through the link).
     """
@@ -117,15 +128,11 @@ def over_the_limit(processes, tmp_path_factory):
             "Celery enforces time limits only in the prefork pool, which does not run on "
             "Windows: this test runs on Linux and macOS (and in the course's CI)."
         )
-    base = tmp_path_factory.mktemp("over-the-limit")
-    out_dir, written = base / "out", base / "written-through-report-part.txt"
-    out_dir.mkdir()
-    written.touch()
-    (out_dir / "report.part").symlink_to(written)
-    outcome = _send(
-        processes, (str(out_dir), SLOW_ITEMS, SECONDS_PER_ITEM), soft_time_limit=0.3, time_limit=6
+    run = processes.early.get("over-the-limit") or send_report_over_the_limit(
+        processes, _report_name(), tmp_path_factory.mktemp("over-the-limit")
     )
-    return outcome, _files(out_dir), written.read_text(encoding="utf-8").splitlines()
+    outcome = _outcome(processes, run.result, run.args)
+    return outcome, _files(run.out_dir), run.written.read_text(encoding="utf-8").splitlines()
 
 
 def _timed_out(outcome: Outcome, files: list[str]) -> dict:
