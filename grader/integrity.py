@@ -234,7 +234,7 @@ GRADING_DISTRIBUTIONS = (
     "pytest-celery", "hypothesis", "attrs", "sortedcontainers", "rich", "pygments",
     "markdown-it-py", "mdurl", "Django", "asgiref", "sqlparse", "djangorestframework",
     "django-filter", "drf-spectacular", "celery", "kombu", "billiard", "vine", "amqp", "redis",
-    "click", "pyuwsgi", "crossplane",
+    "click", "pyuwsgi", "crossplane", "psutil",
 )  # fmt: skip
 # Only what Python loads: modules, extension modules and .pth start-up files (data files such as
 # Swagger UI's are not run by grading and would triple the time).
