@@ -125,12 +125,17 @@ def child_command(
 
 
 def run_exercise(
-    exercise: Exercise, target: Path, snapshot: isolation.Snapshot | None = None
+    exercise: Exercise,
+    target: Path,
+    snapshot: isolation.Snapshot | None = None,
+    on_start: Callable[[Exercise], None] | None = None,
 ) -> ChildRun:
-    """Grade one exercise of ``target``; without a snapshot, one is made for this run alone."""
+    """Grade one exercise of ``target``; without a snapshot, one is made for this run alone.
+
+    ``on_start(exercise)`` is called once the child runs (in this thread, before its wait)."""
     if snapshot is None:
         with isolation.snapshot([exercise]) as own:
-            return run_exercise(exercise, target, own)
+            return run_exercise(exercise, target, own, on_start)
     launcher = isolation.launcher()
     # The work folder sits in a folder only the grader can list, under a name nobody can guess:
     # a sibling child cannot find it, even when it runs under the same uid.
@@ -160,6 +165,8 @@ def run_exercise(
             )
             timed_out = False
             try:
+                if on_start:
+                    on_start(exercise)
                 process.wait(timeout=exercise.limits.exercise_seconds + BOOT_ALLOWANCE)
             except subprocess.TimeoutExpired:
                 timed_out = True
@@ -248,16 +255,20 @@ def run_exercises(
     target: Path,
     jobs: int | None = None,
     on_done: Callable[[ChildRun], None] | None = None,
+    on_start: Callable[[Exercise], None] | None = None,
 ) -> list[ChildRun]:
     """Run every exercise against ``target``; results in the order given."""
-    return run_pairs([(exercise, target) for exercise in exercises], jobs, on_done)
+    return run_pairs([(exercise, target) for exercise in exercises], jobs, on_done, on_start)
 
 
 def run_pairs(
     pairs: list[tuple[Exercise, Path]],
     jobs: int | None = None,
     on_done: Callable[[ChildRun], None] | None = None,
+    on_start: Callable[[Exercise], None] | None = None,
 ) -> list[ChildRun]:
+    """Run every pair; ``on_done(run)`` in this thread as each ends, ``on_start(exercise)`` in
+    the pool's thread as each child starts."""
     jobs = max(1, jobs or os.cpu_count() or 1)
     runs: dict[int, ChildRun] = {}
     store = _snapshot_store()
@@ -266,7 +277,7 @@ def run_pairs(
         ThreadPoolExecutor(max_workers=jobs) as pool,
     ):
         futures = {
-            pool.submit(run_exercise, exercise, target, snapshot): i
+            pool.submit(run_exercise, exercise, target, snapshot, on_start): i
             for i, (exercise, target) in enumerate(pairs)
         }
         try:

@@ -12,11 +12,12 @@ from __future__ import annotations
 import argparse
 import os
 import sys
+import threading
 from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from grader import isolation, progress
-from grader.badge import write_badge
+from grader import isolation
 from grader.integrity import (
     ChangeWatch,
     Fingerprint,
@@ -28,15 +29,15 @@ from grader.integrity import (
     verify_installed_files,
 )
 from grader.manifest import GRADER_DIR, Course
-from grader.results import CourseResult, mark_integrity_error, printable, score_course
 from grader.runner import run_exercises
 from grader.selection import select
 from grader.workspace import check_target
-from grader.writers import github
-from grader.writers.gradescope import write_results as write_gradescope_results
-from grader.writers.json_report import write_json
-from grader.writers.junit import write_junit
-from grader.writers.terminal import grading_progress, make_console, print_report
+
+if TYPE_CHECKING:
+    from grader.results import CourseResult
+
+# What only the report needs (rich, the results model, the writers) is imported once the first
+# child runs, or where it is used: a child starts without waiting for it.
 
 REBUILD_HINT = "Rebuild the grading virtualenv: `nox -s grade --reinstall` (or delete `.nox/`)."
 
@@ -128,7 +129,6 @@ def grade(
     roots = grading_roots(course.root, GRADER_DIR, course.suites_dir) + [
         target.resolve() / exercise.folder for exercise in course.exercises
     ]
-    console = make_console()
     cache = default_cache()
     with ThreadPoolExecutor(max_workers=2) as background:
         # How children start here is probed (by starting processes) while the files are hashed.
@@ -137,13 +137,18 @@ def grade(
         fingerprints = default_cache("fingerprints.json")
         before = Fingerprint.of(roots, cache=fingerprints)
         watch = ChangeWatch(roots, start=before)
-        with grading_progress(console, len(exercises)) as advance:
+        display = Display(len(exercises))
+        try:
 
             def on_done(run) -> None:
                 watch.check()
-                advance(run)
+                display.advance(run)
 
-            runs = run_exercises(exercises, target, jobs=jobs, on_done=on_done)
+            runs = run_exercises(
+                exercises, target, jobs=jobs, on_done=on_done, on_start=display.start
+            )
+        finally:
+            display.close()
         after = Fingerprint.of(roots, earlier=before)
         tampered = installed.result()
     held = all(run.isolation.get("level") == "full" for run in runs)
@@ -163,6 +168,10 @@ def grade(
             file=sys.stderr,
         )
         return 2
+    from grader.results import printable, score_course
+    from grader.writers.terminal import print_report
+
+    console = display.console()
     result = score_course(runs, target)
     result.integrity_problems += problems
     changes = before.changes(after)
@@ -175,10 +184,16 @@ def grade(
             for flag in scan_learner_files(target / exercise.folder)
         ]
     if json_path:
+        from grader.writers.json_report import write_json
+
         write_json(result, json_path)
     if junit_path:
+        from grader.writers.junit import write_junit
+
         write_junit(result, junit_path)
     if gradescope_path:
+        from grader.writers.gradescope import write_results as write_gradescope_results
+
         # run_autograder names the exercise folders the submission lacked, as the Classroom
         # workflow names the files it restored.
         unsubmitted = printable(os.environ.get("KATA_GRADESCOPE_UNSUBMITTED", "")).split()
@@ -186,6 +201,8 @@ def grade(
     print_report(console, result, exercises_dir=_shown(target))
     report_progress(console, course, result, target, badge)
     if classroom:
+        from grader.writers import github
+
         changes = printable(os.environ.get("KATA_TEMPLATE_CHANGES", "")).split()
         github.write_outputs(result, Path(os.environ["GITHUB_OUTPUT"]))
         if os.environ.get("GITHUB_STEP_SUMMARY"):
@@ -198,6 +215,51 @@ def grade(
     return 0 if exit_zero or result.all_passed else 1
 
 
+class Display:
+    """The console and the progress bar, set up when the first child has started: rich loads
+    while that child runs instead of before it. Any thread may start it; the first does."""
+
+    def __init__(self, total: int) -> None:
+        self.total = total
+        self._lock = threading.Lock()
+        self._console = None
+        self._bar = None  # the progress bar's context while it is drawn
+        self._advance = None
+        self._closed = False
+
+    def start(self, _exercise=None) -> None:
+        with self._lock:
+            if self._advance is not None or self._closed:
+                return
+            from grader.writers.terminal import grading_progress
+
+            self._bar = grading_progress(self._make_console(), self.total)
+            self._advance = self._bar.__enter__()
+
+    def advance(self, run) -> None:
+        self.start()
+        self._advance(run)
+
+    def close(self) -> None:
+        """The bar ends (it is transient: nothing of it stays on screen)."""
+        with self._lock:
+            self._closed = True
+            if self._bar is not None:
+                self._bar.__exit__(None, None, None)
+                self._bar = None
+
+    def console(self):
+        with self._lock:
+            return self._make_console()
+
+    def _make_console(self):
+        if self._console is None:
+            from grader.writers.terminal import make_console
+
+            self._console = make_console()
+        return self._console
+
+
 def _report_changes(
     result: CourseResult,
     changes: list[tuple[Path, str]],
@@ -207,11 +269,14 @@ def _report_changes(
     course_root: Path,
 ) -> None:
     """Each exercise blamed for a change gets an error naming every file it is blamed for."""
+    from grader.results import mark_integrity_error, printable
+
     blamed: dict[str, list[str]] = {}
     for path, kind in changes:
         shown = printable(_relative(path, course_root, target))
         for exercise_id, reason in attribute_change(path, runs, watch.window(path)).items():
             blamed.setdefault(exercise_id, []).append(f"{shown} ({kind}, {reason})")
+
     for exercise in result.exercises:
         if exercise.id in blamed:
             mark_integrity_error(
@@ -242,6 +307,9 @@ def _shown(target: Path) -> str:
 def report_progress(console, course: Course, result, target: Path, badge: Path | None) -> None:
     """A grade of the learner's own exercises updates their progress: the course totals and
     what changed since the last grade. A badge shows those totals, or this grade's elsewhere."""
+    from grader import progress
+    from grader.badge import write_badge
+
     if progress.counts(course, target):
         try:
             changes = progress.record_grade(course, result)
