@@ -6,6 +6,8 @@ broken one must get the right status and a clear message, and the other must sti
 
 from __future__ import annotations
 
+import os
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -326,6 +328,29 @@ def test_the_command_line_entry_point_runs_as_a_module(fixture_course):
     )  # fmt: skip
     assert result.returncode == 0, result.stdout + result.stderr
     assert "1 of 1 exercises done" in result.stdout
+
+
+def test_a_first_grade_that_writes_bytecode_reports_no_change_to_the_grading_files(
+    fixture_course, tmp_path
+):
+    """Learners' Python writes .pyc files (no PYTHONDONTWRITEBYTECODE, unlike CI's machine).
+    The grader's own must all be written before the grading files are fingerprinted: one that
+    appears while the children run is a change to the grading files, and fails the grade."""
+    course = tmp_path / "course"
+    package = Path(__file__).parent.parent / "grader"
+    shutil.copytree(package, course / "grader", ignore=shutil.ignore_patterns("__pycache__"))
+    shutil.copytree(fixture_course.root, course, dirs_exist_ok=True)
+    env = {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
+    env.pop("KATA_CACHE_DIR", None)
+    boot = "import sys; sys.path.append(sys.argv.pop(1)); from grader.__main__ import run; sys.exit(run())"
+    result = subprocess.run(
+        [sys.executable, "-P", "-c", boot, str(course), "grade", "02",
+         "--target", str(course / "solutions")],
+        capture_output=True, text=True, cwd=course, env=env, check=False,
+    )  # fmt: skip
+    written = sorted(path.name for path in (course / "grader").rglob("*.pyc"))
+    assert written, "no .pyc was written: this test did not run with bytecode writing on"
+    assert result.returncode == 0 and "changed" not in result.stdout, result.stdout + result.stderr
 
 
 def test_django_exercise_with_a_broken_middleware_module_is_an_error_others_still_graded(

@@ -231,8 +231,13 @@ class Display:
         with self._lock:
             if self._advance is not None or self._closed:
                 return
-            from grader.writers.terminal import grading_progress
-
+            # Children are running: Python must not write a .pyc into the grading files now (it
+            # would show as a change to them). These modules compile from source instead.
+            was_off, sys.dont_write_bytecode = sys.dont_write_bytecode, True
+            try:
+                from grader.writers.terminal import grading_progress
+            finally:
+                sys.dont_write_bytecode = was_off
             self._bar = grading_progress(self._make_console(), self.total)
             self._advance = self._bar.__enter__()
 
