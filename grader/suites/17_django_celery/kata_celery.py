@@ -227,14 +227,20 @@ def _done_within(result, seconds: float) -> bool:
     """Poll the backend until the task is done, by the wall clock.
 
     (AsyncResult.get counts only its own sleeps: a worker thread spinning in an endless loop
-    slows every poll down and would stretch the wait past the per-test limit.)
+    slows every poll down and would stretch the wait past the per-test limit.) In memory, a
+    poll follows each stored result at once (the bell of grader.filebroker); on a server's
+    backend, every 10 ms.
     """
     import time
 
+    from grader.filebroker import RESULTS
+
     deadline = time.monotonic() + seconds
     while True:
+        seen = RESULTS.rung()  # before looking: a result stored meanwhile rings after it
         if result.state in ("SUCCESS", "FAILURE", "REVOKED"):
             return True
-        if time.monotonic() >= deadline:
+        left = deadline - time.monotonic()
+        if left <= 0:
             return False
-        time.sleep(0.01)
+        RESULTS.wait(seen, min(0.01, left))
