@@ -85,6 +85,8 @@ def child_command(
         # Its own mount namespace comes with the PID namespace: lock it (grader.child.lock_down).
         "lock_down": launcher.pid_namespace,
         "writable": [str(workdir)],
+        # Mounted in memory when the child locks down: pytest's tmp_path and the like.
+        "temporary": str(workdir / "tmp"),
         # On sys.path before pytest starts, because pytest-django sets Django up that early: the
         # suite folder first (its settings), the learner folder last (never shadowing anything).
         "sys_path": [str(suite_dir)],

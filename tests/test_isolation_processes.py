@@ -399,6 +399,48 @@ def test_each_run_says_which_isolation_held_and_when_it_ran(course, target):
         assert described["notes"], described
 
 
+@needs_linux
+def test_a_locked_down_child_keeps_its_temporary_files_in_a_private_bounded_tmpfs(course, target):
+    """Fast (no disk syncs: 07's SQLite commits, 14's message files), private, and bounded: a
+    child that fills it gets an error, not the machine's memory or disk."""
+    folder = target(
+        attack("""
+        import tempfile
+        where = tempfile.gettempdir()
+        mounts = {}
+        with open("/proc/self/mountinfo") as handle:
+            for line in handle:
+                fields = line.split()
+                tail = fields[fields.index("-") + 1:]
+                mounts[fields[4]] = (tail[0], fields[5])
+        kind, options = mounts.get(where, ("not a mount of its own", ""))
+        chunk, written = bytes(2**20), 0
+        try:
+            for number in range(4):  # 4 files of 100 MiB: over the room, under each file's limit
+                with open(_os.path.join(where, f"fill-{number}"), "wb") as sink:
+                    for _ in range(100):
+                        sink.write(chunk)
+                        sink.flush()
+                        written += 1
+            filled = [written, None]
+        except OSError as error:
+            filled = [written, error.strerror]
+        probe(temporary=[where, kind, options, filled])
+    """)
+    )
+    (run,) = grade(course, folder, "adder").values()
+    if not run.isolation["read_only_view"]:
+        assert "temporary files on disk" in " ".join(run.isolation["notes"]) or not LINUX
+        pytest.skip("no mount namespace here: temporary files stay on disk")
+    (seen,) = [event["temporary"] for event in probes(run) if "temporary" in event]
+    where, kind, options, filled = seen
+    assert Path(where).name == "tmp" and kind == "tmpfs", seen
+    assert "rw" in options.split(","), seen
+    written, refusal = filled
+    assert refusal and 250 <= written <= 256, seen  # 256 MiB of room, and not a byte more
+    assert score_exercise(run).status == "pass"
+
+
 def test_the_snapshot_is_private_read_only_and_gone_after_the_run(course):
     exercise = course.exercises[0]
     with isolation.snapshot([exercise]) as snapshot:
