@@ -399,10 +399,33 @@ def test_each_run_says_which_isolation_held_and_when_it_ran(course, target):
         assert described["notes"], described
 
 
+def _user_namespace_launcher() -> isolation.Launcher:
+    """How an ordinary user's grader starts children: in a user namespace of their own."""
+    unshare = shutil.which("unshare")
+    prefix = (
+        unshare,
+        "--user",
+        "--map-root-user",
+        "--pid",
+        "--fork",
+        "--mount-proc",
+        "--kill-child",
+    )
+    if not unshare or subprocess.run([*prefix, "true"], capture_output=True).returncode:
+        pytest.skip("no user namespaces here")
+    return isolation.Launcher(prefix, pid_namespace=True, user_namespace=True)
+
+
 @needs_linux
-def test_a_locked_down_child_keeps_its_temporary_files_in_a_private_bounded_tmpfs(course, target):
+@pytest.mark.parametrize("started", ["as this process's grader", "as an ordinary user's grader"])
+def test_a_locked_down_child_keeps_its_temporary_files_in_a_private_bounded_tmpfs(
+    course, target, started, monkeypatch
+):
     """Fast (no disk syncs: 07's SQLite commits, 14's message files), private, and bounded: a
-    child that fills it gets an error, not the machine's memory or disk."""
+    child that fills it gets an error, not the machine's memory or disk. Learners' graders are
+    not root: their children lock down inside a user namespace, which a root grader tries too."""
+    if started == "as an ordinary user's grader":
+        monkeypatch.setattr(isolation, "launcher", _user_namespace_launcher)
     folder = target(
         attack("""
         import tempfile
