@@ -5,7 +5,9 @@ an idempotency record kept in one process's memory must be caught. Worker "a" an
 each consume a queue of their own, so a test sends a task's first run to one process and its
 repeat to the other: only a record kept in a shared store (the result backend) is seen by both.
 Worker "a" has two pool processes: task 4's report over its soft limit is sent to it as soon as
-it starts (conftest.py) and runs in one while tests of tasks 3 and 4 use the other.
+it starts (conftest.py) and runs in one while tests of tasks 3 and 4 use the other. Where the
+OS forks (Linux, macOS), worker "b" is forked from worker "a" once Celery and the learner's
+module are imported (kata_worker_app.py): one start-up for both.
 
 Where they meet: on Redis or RabbitMQ when the suite runs against one (a namespace of their
 own), otherwise on kombu's filesystem transport in a temp folder, with Celery's file result
@@ -18,8 +20,10 @@ waits for the pings' answers when task 3 first needs the workers.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
+import signal
 import subprocess
 import sys
 import time
@@ -120,13 +124,23 @@ def _launch(workers, module_name, exercise_dir, suite_dir, folder, broker) -> No
         KATA_EXERCISE_DIR=str(exercise_dir),
     )
     # The workers first: they boot while this process imports the client's half of Celery.
-    for name, queue in workers.queues.items():
-        log = folder / f"worker-{name}.log"
-        workers.logs[name] = log
-        concurrency = str(WORKERS[name])
-        with open(log, "wb") as sink:
+    specs = {
+        name: [queue, f"kata-{name}@%h", str(WORKERS[name])]
+        for name, queue in workers.queues.items()
+    }
+    for name in specs:
+        workers.logs[name] = folder / f"worker-{name}.log"
+    # Where the OS forks, the first worker forks the others (kata_worker_app.fork_worker).
+    forks = hasattr(os, "fork")
+    forked = [[*spec, str(workers.logs[name])] for name, spec in list(specs.items())[1:]]
+    for position, (name, spec) in enumerate(specs.items()):
+        if forks and position > 0:
+            workers.processes[name] = ForkedWorker(Path(f"{workers.logs[name]}.pid"))
+            continue
+        arguments = [*spec, *(arg for further in forked for arg in further)] if forks else spec
+        with open(workers.logs[name], "wb") as sink:
             workers.processes[name] = subprocess.Popen(
-                [sys.executable, "-m", "kata_worker_app", queue, f"kata-{name}@%h", concurrency],
+                [sys.executable, "-m", "kata_worker_app", *arguments],
                 cwd=folder, env=env, stdin=subprocess.DEVNULL, stdout=sink,
                 stderr=subprocess.STDOUT,
             )  # fmt: skip
@@ -164,6 +178,52 @@ def wait_until_ready(workers: ProcessWorkers) -> None:
 
 class WorkerStartError(RuntimeError):
     pass
+
+
+class ForkedWorker:
+    """A worker process that another one forked (kata_worker_app.fork_worker), found by the pid
+    it wrote: polled, killed and waited for as a Popen is."""
+
+    def __init__(self, pid_file: Path):
+        self.pid_file = pid_file
+
+    def _pid(self) -> int | None:
+        try:
+            return int(self.pid_file.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return None  # not forked yet
+
+    def poll(self) -> int | None:
+        pid = self._pid()
+        if pid is None:
+            return None
+        try:  # its parent does not reap it: a zombie has ended too
+            with open(f"/proc/{pid}/stat", "rb") as stat:
+                ended = stat.read().rsplit(b")", 1)[1].split()[0] in (b"Z", b"X")
+            return 1 if ended else None
+        except FileNotFoundError:
+            return 1
+        except OSError:  # no /proc (macOS)
+            try:
+                os.kill(pid, 0)
+            except ProcessLookupError:
+                return 1
+            return None
+
+    def kill(self) -> None:
+        pid = self._pid()
+        if pid is not None:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
+
+    def wait(self) -> None:
+        """Reaped here once its parent is gone (this process is the subreaper of what the
+        suite starts); until then its parent's. A pid never written: its parent was killed
+        before the fork, or the grader reaps the orphan at the end."""
+        pid = self._pid()
+        if pid is not None:
+            with contextlib.suppress(ChildProcessError):
+                os.waitpid(pid, 0)
 
 
 def stop(workers: ProcessWorkers) -> None:

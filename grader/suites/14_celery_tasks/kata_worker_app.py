@@ -1,4 +1,5 @@
-"""A worker PROCESS of this suite: `python -m kata_worker_app QUEUE NODENAME CONCURRENCY`.
+"""A worker PROCESS of this suite: `python -m kata_worker_app QUEUE NODENAME CONCURRENCY`, and
+`... QUEUE NODENAME CONCURRENCY LOG` after it for each further worker, forked from this one.
 
 It imports the learner's module (KATA_LEARNER_MODULE, from the folder KATA_EXERCISE_DIR), puts
 the suite's where-to-send/where-to-store settings (JSON in KATA_CELERY_CONFIG) over its app, and
@@ -6,6 +7,10 @@ runs the worker `celery -A tasks worker -P prefork -c CONCURRENCY -Q QUEUE -n NO
 `app.Worker(...).start()`, without the command line around it (its imports, click and the
 interactive shell's, cost each process a third of a second). Nothing else of the learner's
 configuration changes: serializers, acks, limits stay theirs.
+
+A further worker is forked once everything is imported: both pay one start-up, and each has
+memory of its own from the fork on (a record one keeps in memory is not the other's). It writes
+its output to LOG and its pid to LOG.pid, for the suite to find and kill it.
 """
 
 import importlib
@@ -13,6 +18,7 @@ import json
 import os
 import sys
 import time
+import traceback
 
 import celery.contrib.testing.tasks  # noqa: F401 - registers celery.ping, the readiness probe
 import kata_files  # noqa: F401 - registers the katafs:// transport the config may name
@@ -67,5 +73,34 @@ def main(queue: str, nodename: str, concurrency: str = "1") -> int:
     return worker.exitcode or 0
 
 
+def fork_worker(queue: str, nodename: str, concurrency: str, log: str) -> None:
+    """Start another worker in a process forked from this one (see the module's docstring)."""
+    sys.stdout.flush()
+    sys.stderr.flush()
+    pid = os.fork()
+    if pid == 0:
+        code = 1
+        try:
+            output = os.open(log, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
+            os.dup2(output, 1)
+            os.dup2(output, 2)
+            code = main(queue, nodename, concurrency)
+        except SystemExit as stop:
+            code = stop.code if isinstance(stop.code, int) else 1
+        except BaseException:  # noqa: BLE001 - the worker's log says why it ended
+            traceback.print_exc()
+        finally:
+            sys.stdout.flush()
+            sys.stderr.flush()
+            os._exit(code)
+    written = f"{log}.pid.partial"
+    with open(written, "w", encoding="utf-8") as handle:
+        handle.write(str(pid))
+    os.replace(written, f"{log}.pid")  # whole or absent for the suite, which polls it
+
+
 if __name__ == "__main__":
-    sys.exit(main(*sys.argv[1:4]))
+    first, further = sys.argv[1:4], sys.argv[4:]
+    for start in range(0, len(further), 4):
+        fork_worker(*further[start : start + 4])
+    sys.exit(main(*first))
