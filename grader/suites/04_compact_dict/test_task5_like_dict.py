@@ -274,7 +274,7 @@ def test_mixin_methods_behave_like_dict(cd):
 
 @pytest.mark.task(5)
 @settings(
-    max_examples=24,  # 1 to 5 sequences each: about 90 sequences, 2,400 operations in all
+    max_examples=24,  # 1 to 5 sequences each: about 80 sequences, 2,400 operations in all
     deadline=None,
     derandomize=True,
     database=None,
