@@ -58,12 +58,7 @@ Determinism: the keys the tests use have run-independent hashes (ints, tuples of
 ``compact_helpers.Text`` strings, ``FixedNaN``, ``Collide``), so where keys land, and therefore
 the grade, is the same on every run. The only exception is keyword-argument names (plain
 str), each in a table of one or two keys. Endless probe loops are stopped by counting executed
-lines of learner code (``LineCounter``), not by a clock. Counting makes learner code several
-times slower, so a test first runs uncounted; its outcome stands when it used at most
-``WATCHDOG_SECONDS`` of CPU, and otherwise (a CPU-time watchdog cuts a long run short) the test
-runs again, counted, and that outcome stands. No machine runs ``LINES_PER_TEST`` lines in that
-time, so an uncounted outcome is always the one the counted run would give: the grade is the
-one counting every test gives, on any machine.
+lines of learner code (``LineCounter``), not by a clock.
 
 Rule table (README task.rule → tests):
     1.1  test_probe_sequence_rejects_sizes_that_are_not_powers_of_two
@@ -100,82 +95,33 @@ Rule table (README task.rule → tests):
     5.8  test_random_operation_sequences_match_dict
 """
 
-import signal
-import time
-from contextlib import contextmanager
+import sys
 
 import pytest
-from compact_helpers import ENDLESS_LOOP_MESSAGE, LineCounter, Traced
+from compact_helpers import ENDLESS_LOOP_MESSAGE, LineCounter
 
 # Far above what a correct solution runs in any one test (the reference: under 300,000).
 LINES_PER_TEST = 3_000_000
 
 
-# CPU seconds an uncounted run may use for its outcome to stand: LINES_PER_TEST lines in that
-# time would take 300 million lines a second (CPython runs 100 million of the simplest here).
-WATCHDOG_SECONDS = 0.01
-
-
-class WatchdogFired(BaseException):
-    """The uncounted run used more than WATCHDOG_SECONDS of CPU. A BaseException, so an
-    `except Exception` in learner code cannot swallow it."""
-
-
-@pytest.hookimpl(tryfirst=True)
-def pytest_pyfunc_call(pyfuncitem):
+@pytest.fixture(autouse=True)
+def endless_loop_guard(request):
     """Stop a test whose learner code runs an absurd number of lines: an endless loop.
 
     Counting lines is deterministic, so a learner gets this message at once instead of a
     timeout, and the same code always gets the same result. Hypothesis tests guard each
     example themselves (tracing hypothesis' own engine would make them slow).
     """
-    if getattr(pyfuncitem.function, "is_hypothesis_test", False):
-        return None  # pytest's own call
-    test = pyfuncitem.obj
-    arguments = {name: pyfuncitem.funcargs[name] for name in pyfuncitem._fixtureinfo.argnames}
-    if hasattr(signal, "setitimer"):
-        started = time.process_time()
-        try:
-            with _watchdog(WATCHDOG_SECONDS):
-                test(**arguments)
-        except WatchdogFired:
-            pass  # cut short: the counted run decides
-        except (KeyboardInterrupt, SystemExit):
-            raise
-        except BaseException:
-            if time.process_time() - started <= WATCHDOG_SECONDS:
-                raise  # a failure within the budget: the counted run would fail the same way
-        else:
-            if time.process_time() - started <= WATCHDOG_SECONDS:
-                return True
+    if getattr(request.function, "is_hypothesis_test", False):
+        yield None
+        return
     counter = LineCounter(
         LINES_PER_TEST, ENDLESS_LOOP_MESSAGE.format(limit=LINES_PER_TEST, scope="test")
     )
-    with Traced(counter):
-        test(**arguments)
-    return True
-
-
-@contextmanager
-def _watchdog(seconds: float):
-    """WatchdogFired in this thread once the process has used ``seconds`` of CPU in the block
-    (and again every ``seconds`` after, should learner code swallow it)."""
-    state = {"armed": True}
-
-    def fire(_signum, _frame):
-        if state["armed"]:
-            raise WatchdogFired
-
-    previous = signal.signal(signal.SIGPROF, fire)
-    signal.setitimer(signal.ITIMER_PROF, seconds, seconds)
-    try:
-        yield
-    finally:
-        try:
-            state["armed"] = False
-        finally:  # disarmed even when it fires on the line above
-            signal.setitimer(signal.ITIMER_PROF, 0)
-            signal.signal(signal.SIGPROF, previous)
+    previous = sys.gettrace()
+    sys.settrace(counter.on_call)
+    yield counter
+    sys.settrace(previous)
 
 
 @pytest.fixture
