@@ -32,7 +32,7 @@ def build_parser(verbs: tuple[str, ...] = commands.VERBS) -> argparse.ArgumentPa
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else list(argv)
-    args = build_parser(_verbs_needed(argv)).parse_args(argv)
+    args = parse(argv)
     try:
         course = _load_course(args.course)
         # Without git history, the first run of any verb keeps the originals `reset` restores.
@@ -41,6 +41,20 @@ def main(argv: list[str] | None = None) -> int:
     except (UsageError, ManifestError) as error:
         print(f"error: {error}", file=sys.stderr)
         return 2
+
+
+def parse(argv: list[str]) -> argparse.Namespace:
+    """The verb and its arguments. Exercises may also come after options (`grade 03 --target X
+    04`, `gradebook DIR --out X 04`): argparse takes a verb's positionals in one go, and would
+    refuse the ones after an option. Anything else left over is still refused."""
+    parser = build_parser(_verbs_needed(argv))
+    args, leftover = parser.parse_known_args(argv)
+    selectors = getattr(args, "selectors", None)
+    if leftover and isinstance(selectors, list) and not any(a.startswith("-") for a in leftover):
+        selectors.extend(leftover)
+    elif leftover:
+        parser.error(f"unrecognized arguments: {' '.join(leftover)}")
+    return args
 
 
 def _verbs_needed(argv: list[str]) -> tuple[str, ...]:

@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from grader import commands, progress
-from grader.cli import build_parser, main
+from grader.cli import build_parser, main, parse
 from grader.commands.hint import locale_language
 from grader.manifest import load_course
 from grader.results import CourseResult, ExerciseResult
@@ -91,6 +91,26 @@ def test_a_verb_whose_module_is_missing_is_left_out_without_breaking_the_others(
     with pytest.raises(SystemExit):
         parser.parse_args(["no_such_verb"])
     assert "invalid choice" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize(
+    ("argv", "selectors"),
+    [
+        (["grade", "03", "--target", "elsewhere", "04"], ["03", "04"]),
+        (["gradebook", "class", "--out", "book", "04", "07"], ["04", "07"]),
+        (["gradebook", "class", "04", "--jobs", "2", "07"], ["04", "07"]),
+        (["verify", "--", "04"], ["04"]),
+    ],
+)
+def test_exercises_may_follow_options(argv, selectors):
+    args = parse(argv)
+    assert args.verb == argv[0] and args.selectors == selectors
+
+
+def test_an_unknown_option_is_still_refused(capsys):
+    with pytest.raises(SystemExit):
+        parse(["grade", "04", "--bogus"])
+    assert "unrecognized arguments: --bogus" in capsys.readouterr().err
 
 
 @pytest.mark.parametrize("asking", [["--help"], ["-h", "grade"]])
