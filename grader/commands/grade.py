@@ -281,7 +281,6 @@ def _report_changes(
         shown = printable(_relative(path, course_root, target))
         for exercise_id, reason in attribute_change(path, runs, watch.window(path)).items():
             blamed.setdefault(exercise_id, []).append(f"{shown} ({kind}, {reason})")
-
     for exercise in result.exercises:
         if exercise.id in blamed:
             mark_integrity_error(

@@ -94,7 +94,7 @@ def describe(name, key, value):
 def history(operations):
     """The operations so far, with repeats folded: 'd[0] = 0 (x13); d[1] = 0'."""
     folded = []
-    for step in map(lambda operation: describe(*operation), operations):
+    for step in (describe(*operation) for operation in operations):
         if folded and folded[-1][0] == step:
             folded[-1][1] += 1
         else:
