@@ -72,6 +72,8 @@ class Exercise:
     playground_example: str | None = None
     # Extra pytest plugins this suite needs (plugin autoloading is off in grading children).
     pytest_plugins: tuple[str, ...] = ()
+    # Its test files may run in separate children at once when cores are idle (grader.splitting).
+    split: bool = False
 
     @property
     def plugins(self) -> tuple[str, ...]:
@@ -198,9 +200,17 @@ def _parse_exercise(entry: dict, defaults: dict, suites_dir: Path) -> Exercise:
             pytest_plugins=tuple(entry.get("pytest_plugins", ())),
             celery_app=entry.get("celery_app"),
             playground_example=entry.get("playground_example"),
+            split=_flag(entry, "split", name),
         )
     except KeyError as missing:
         raise ManifestError(f"{name}: missing field {missing}") from None
+
+
+def _flag(entry: dict, key: str, name: str) -> bool:
+    value = entry.get(key, False)
+    if not isinstance(value, bool):
+        raise ManifestError(f"{name}: {key} must be true or false, got {value!r}")
+    return value
 
 
 def _check_course(tracks: tuple[Track, ...], exercises: tuple[Exercise, ...]) -> None:

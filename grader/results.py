@@ -13,6 +13,7 @@ from pathlib import Path
 from grader import __version__
 from grader.manifest import Task
 from grader.runner import ChildRun
+from grader.splitting import file_of
 
 PASSED, FAILED, ERROR, TIMEOUT, SKIPPED = "passed", "failed", "error", "timeout", "skipped"
 ERROR_STATUS = "error"
@@ -176,6 +177,22 @@ def mark_integrity_error(exercise: ExerciseResult, message: str) -> None:
 
 
 def _test_results(run: ChildRun) -> list[TestResult]:
+    """The exercise's tests by file, as the README orders its tasks, each file's in the order
+    they ran (pytest-django runs database tests first, across files).
+
+    An exercise split over several children (grader.splitting) reads each child as a run of its
+    own; a child that could not start its tests stands for the whole exercise: none of it passes.
+    """
+    per_child = [_child_test_results(child) for child in run.parts or (run,)]
+    for tests in per_child:
+        if len(tests) == 1 and tests[0].name == GRADING_TEST:
+            return tests
+    return sorted(
+        (test for tests in per_child for test in tests), key=lambda test: file_of(test.name)
+    )
+
+
+def _child_test_results(run: ChildRun) -> list[TestResult]:
     collected = run.events_of("collected")
     if not collected or not collected[0]["tests"]:
         return [

@@ -26,7 +26,7 @@ from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from grader import isolation
+from grader import isolation, splitting
 from grader.manifest import Exercise
 
 OUTPUT_TAIL_BYTES = 4000
@@ -58,9 +58,34 @@ class ChildRun:
     # time.monotonic() when the child started and when it and all it started were gone.
     started: float = 0.0
     finished: float = 0.0
+    # An exercise split over several children (grader.splitting): their runs, one per group of
+    # test files, in file order. Scoring reads each part on its own.
+    parts: tuple[ChildRun, ...] = ()
 
     def events_of(self, kind: str) -> list[dict]:
         return [event for event in self.events if event.get("event") == kind]
+
+    @classmethod
+    def combined(cls, parts: list[ChildRun]) -> ChildRun:
+        """One run for an exercise whose test files ran in several children."""
+        first = parts[0]
+        started = min(part.started for part in parts)
+        finished = max(part.finished for part in parts)
+        return cls(
+            exercise=first.exercise,
+            target=first.target,
+            events=[event for part in parts for event in part.events],
+            returncode=next(
+                (part.returncode for part in parts if part.returncode), first.returncode
+            ),
+            timed_out=any(part.timed_out for part in parts),
+            duration=finished - started,
+            output_tail="".join(part.output_tail for part in parts)[-OUTPUT_TAIL_BYTES:],
+            isolation=_weakest_isolation([part.isolation for part in parts]),
+            started=started,
+            finished=finished,
+            parts=tuple(parts),
+        )
 
 
 def child_command(
@@ -71,7 +96,9 @@ def child_command(
     snapshot: isolation.Snapshot,
     launcher: isolation.Launcher,
     results_fd: int | None = None,
+    files: tuple[str, ...] | None = None,
 ) -> list[str]:
+    """The child's command line; ``files``, some of the suite's test files: only those run."""
     suites_dir = snapshot.suites_dir(exercise)
     suite_dir = snapshot.suite_dir(exercise)
     config = {
@@ -93,7 +120,7 @@ def child_command(
         "sys_path_append": [str(exercise_dir)],
     }
     pytest_args = [
-        str(suite_dir),
+        *([str(suite_dir / name) for name in files] if files else [str(suite_dir)]),
         "-c", str(suites_dir / "pytest.ini"),
         "--rootdir", str(suites_dir),
         "--confcutdir", str(suites_dir),
@@ -131,13 +158,15 @@ def run_exercise(
     target: Path,
     snapshot: isolation.Snapshot | None = None,
     on_start: Callable[[Exercise], None] | None = None,
+    files: tuple[str, ...] | None = None,
 ) -> ChildRun:
     """Grade one exercise of ``target``; without a snapshot, one is made for this run alone.
 
-    ``on_start(exercise)`` is called once the child runs (in this thread, before its wait)."""
+    ``on_start(exercise)`` is called once the child runs (in this thread, before its wait);
+    ``files``: only these test files of the suite run."""
     if snapshot is None:
         with isolation.snapshot([exercise]) as own:
-            return run_exercise(exercise, target, own, on_start)
+            return run_exercise(exercise, target, own, on_start, files)
     launcher = isolation.launcher()
     # The work folder sits in a folder only the grader can list, under a name nobody can guess:
     # a sibling child cannot find it, even when it runs under the same uid.
@@ -152,7 +181,7 @@ def run_exercise(
         with tempfile.TemporaryFile() as results, tempfile.TemporaryFile() as output:
             results_fd, results_name = _results_channel(results, workdir, launcher)
             command = child_command(
-                exercise, exercise_dir, workdir, results_name, snapshot, launcher, results_fd
+                exercise, exercise_dir, workdir, results_name, snapshot, launcher, results_fd, files
             )
             started = time.monotonic()
             process = subprocess.Popen(
@@ -225,6 +254,19 @@ def isolation_report(launcher: isolation.Launcher, reaped: int, held: dict) -> d
     }
 
 
+def _weakest_isolation(reports: list[dict]) -> dict:
+    """What held for every one of several children: the lowest level, a guarantee only where
+    each had it, every note, all they left behind."""
+    levels = ("basic", "partial", "full")
+    weakest = dict(min(reports, key=lambda report: levels.index(report.get("level", "basic"))))
+    for key, value in weakest.items():
+        if isinstance(value, bool):
+            weakest[key] = all(report.get(key) is True for report in reports)
+    weakest["reaped"] = sum(report.get("reaped", 0) for report in reports)
+    weakest["notes"] = list(dict.fromkeys(n for report in reports for n in report.get("notes", [])))
+    return weakest
+
+
 def _copy_learner_folder(source: Path, into: Path) -> Path:
     """The child grades a copy: it never needs the repository, and cannot change it through it."""
     copy = into / source.name
@@ -270,7 +312,8 @@ def run_pairs(
     on_start: Callable[[Exercise], None] | None = None,
 ) -> list[ChildRun]:
     """Run every pair; ``on_done(run)`` in this thread as each ends, ``on_start(exercise)`` in
-    the pool's thread as each child starts."""
+    the pool's thread as each child starts. Fewer pairs than jobs: an exercise that may be split
+    runs its test files in several children (grader.splitting), combined into one run."""
     jobs = max(1, jobs or os.cpu_count() or 1)
     runs: dict[int, ChildRun] = {}
     store = _snapshot_store()
@@ -278,14 +321,24 @@ def run_pairs(
         isolation.snapshot((exercise for exercise, _target in pairs), store) as snapshot,
         ThreadPoolExecutor(max_workers=jobs) as pool,
     ):
+        plan = splitting.plan(
+            [(exercise, snapshot.suite_dir(exercise)) for exercise, _target in pairs], jobs
+        )
+        parts: dict[int, dict[int, ChildRun]] = {i: {} for i in range(len(pairs))}
         futures = {
-            pool.submit(run_exercise, exercise, target, snapshot, on_start): i
+            pool.submit(run_exercise, exercise, target, snapshot, on_start, files): (i, part)
             for i, (exercise, target) in enumerate(pairs)
+            for part, files in enumerate(plan[i] or [None])
         }
         try:
             for future in as_completed(futures):
-                run = future.result()
-                runs[futures[future]] = run
+                i, part = futures[future]
+                parts[i][part] = future.result()
+                if len(parts[i]) < len(plan[i] or [None]):
+                    continue
+                done = [parts[i][number] for number in sorted(parts[i])]
+                run = done[0] if plan[i] is None else ChildRun.combined(done)
+                runs[i] = run
                 if on_done:
                     on_done(run)
         except BaseException:
@@ -299,6 +352,7 @@ def run_pairs(
             )
             if store is not None and not held:
                 isolation.forget(snapshot)
+    splitting.remember(runs.values())
     return [runs[i] for i in range(len(pairs))]
 
 

@@ -1,6 +1,6 @@
 """`bench`: how long a learner waits. Prints each figure next to its target; never asserts.
 
-Figures (median of --repeat runs, warm caches):
+Figures (median of --repeat runs, warm caches, bytecode cached as on a learner's machine):
 - one pure-Python exercise graded end to end through `python -m grader` (a fresh interpreter);
 - every exercise graded alone, end to end, on its solution, and the slowest of them (in rounds
   over all exercises, at least five);
@@ -100,7 +100,9 @@ def bench(course: Course, nox_command: str | None = None, repeat: int = 3) -> in
             solutions,
             "--exit-zero",
         ]
-        subprocess.run(warm, cwd=REPO_ROOT, capture_output=True, check=False)  # warm the virtualenv
+        # Warms the virtualenv and the bytecode caches.
+        subprocess.run(warm, cwd=REPO_ROOT, env=_as_on_a_learners_machine(), capture_output=True,
+                       check=False)  # fmt: skip
         rows.append(
             (f"nox -s grade -- {sample.id} (warm)", _median(repeat, _command(warm)), 2.0, "s")
         )
@@ -193,10 +195,18 @@ def _median(repeat: int, measure) -> float:
 def _command(argv: list[str]):
     def measure() -> float:
         started = time.perf_counter()
-        subprocess.run(argv, cwd=REPO_ROOT, capture_output=True, check=False)
+        subprocess.run(argv, cwd=REPO_ROOT, env=_as_on_a_learners_machine(), capture_output=True,
+                       check=False)  # fmt: skip
         return time.perf_counter() - started
 
     return measure
+
+
+def _as_on_a_learners_machine() -> dict[str, str]:
+    """This environment, but Python caches bytecode, as it does by default: a machine that sets
+    PYTHONDONTWRITEBYTECODE would compile the grader's modules on every grade, which no
+    learner's does."""
+    return {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
 
 
 def _each_exercise_alone(course: Course, repeat: int) -> dict[Exercise, float]:
@@ -392,7 +402,7 @@ class _OutputReader:
     """A command's output, line by line, as it comes; each wait looks at lines not yet seen."""
 
     def __init__(self, argv: list[str], seconds: float = 120) -> None:
-        environ = {**os.environ, "PYTHONUNBUFFERED": "1"}
+        environ = {**_as_on_a_learners_machine(), "PYTHONUNBUFFERED": "1"}
         environ.pop("KATA_WATCH_POLL", None)
         self.seconds = seconds
         self.process = subprocess.Popen(

@@ -1,0 +1,127 @@
+"""Spreading one exercise's suite over cores that would otherwise sit idle.
+
+Graded alone (a save in `watch`, `grade 09`), an exercise keeps one core busy and leaves the
+others idle while its tests run one after another. An exercise whose manifest entry says
+``split = true`` then runs in several children at once, each on a group of its test files; the
+runner combines their runs into one, which is scored as if one child had run every file. Each
+child still pays the suite's start-up (pytest, Django, the test database), so only suites whose
+tests take long enough to be worth it opt in, and only files that need nothing from another
+file, with session fixtures that may run once per child side by side.
+
+Groups are balanced by how long each file's tests took the last time this exercise was graded
+here (kept in the grader's cache folder), or by file size before any time is known.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import tempfile
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+from grader.isolation import cache_dir
+from grader.manifest import Exercise
+
+# Seconds per test file, by exercise folder: {"09_apiview": {"test_task1_x.py": 0.21, …}}.
+TIMINGS_FILE = "test-file-seconds.json"
+
+Groups = tuple[tuple[str, ...], ...]
+
+
+def suite_files(suite_dir: Path) -> list[str]:
+    """The suite's test files, in the order pytest collects a folder (by name)."""
+    return sorted(path.name for path in suite_dir.glob("test_*.py") if path.is_file())
+
+
+def plan(exercises: Sequence[tuple[Exercise, Path]], jobs: int) -> list[Groups | None]:
+    """For each (exercise, suite folder), the groups of test files its children run, or None
+    for one child on the whole folder. Only the cores the exercises leave idle are given out."""
+    spare = jobs - len(exercises)
+    files = [
+        suite_files(suite_dir) if exercise.split and spare > 0 else []
+        for exercise, suite_dir in exercises
+    ]
+    children = [1] * len(exercises)
+    while spare > 0:
+        # One more child, in turn, to each exercise that still has files to give it.
+        growable = [i for i in range(len(exercises)) if children[i] < len(files[i])]
+        if not growable:
+            break
+        for i in growable[:spare]:
+            children[i] += 1
+        spare -= len(growable[:spare])
+    timings = _load_timings()
+    return [
+        _balanced(files[i], children[i], timings.get(exercise.folder, {}), suite_dir)
+        if children[i] > 1
+        else None
+        for i, (exercise, suite_dir) in enumerate(exercises)
+    ]
+
+
+def _balanced(names: list[str], count: int, seconds: dict, suite_dir: Path) -> Groups:
+    """``count`` groups of about equal weight: the heaviest file first, into the lightest group."""
+    if all(isinstance(seconds.get(name), (int, float)) for name in names):
+        weight = {name: float(seconds[name]) for name in names}
+    else:  # not all timed yet: sizes, so that seconds and bytes are never added up
+        weight = {name: float((suite_dir / name).stat().st_size) for name in names}
+    groups: list[list[str]] = [[] for _ in range(count)]
+    loads = [0.0] * count
+    for name in sorted(names, key=lambda name: (-weight[name], name)):
+        lightest = loads.index(min(loads))
+        groups[lightest].append(name)
+        loads[lightest] += weight[name]
+    return tuple(sorted(tuple(sorted(group)) for group in groups if group))
+
+
+def file_of(test_name: str) -> str:
+    """``test_x.py`` from ``09_apiview/test_x.py::test_y[1]``."""
+    return test_name.split("::", 1)[0].rsplit("/", 1)[-1]
+
+
+def remember(runs: Iterable) -> None:
+    """Keep how long each test file of a splittable exercise took, for the next plan."""
+    folder = cache_dir()
+    runs = [run for run in runs if run.exercise.split]
+    if folder is None or not runs:
+        return
+    timings = _load_timings()
+    for run in runs:
+        seconds: dict[str, float] = {}
+        for child in run.parts or (run,):
+            # A child's first test also waits for what the child sets up once (the test
+            # database, the learner's modules): that is no file's own time.
+            for event in child.events_of("result")[1:]:
+                name, duration = event.get("name"), event.get("duration")
+                if isinstance(name, str) and isinstance(duration, (int, float)):
+                    seconds[file_of(name)] = seconds.get(file_of(name), 0.0) + float(duration)
+        if seconds:
+            kept = timings.setdefault(run.exercise.folder, {})
+            kept.update({name: round(value, 4) for name, value in seconds.items()})
+    path = folder / TIMINGS_FILE
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        # Written whole, then renamed: a grader running beside this one reads the old or the new.
+        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".timings-")
+    except OSError:
+        return  # a read-only cache: the next plan balances by size
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8") as file:
+            json.dump(timings, file, indent=1, sort_keys=True)
+        os.replace(temporary, path)
+    except OSError:
+        Path(temporary).unlink(missing_ok=True)
+
+
+def _load_timings() -> dict:
+    folder = cache_dir()
+    if folder is None:
+        return {}
+    try:
+        loaded = json.loads((folder / TIMINGS_FILE).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    if not isinstance(loaded, dict):
+        return {}
+    return {key: value for key, value in loaded.items() if isinstance(value, dict)}

@@ -1,0 +1,231 @@
+"""An exercise graded with cores to spare runs its test files in several children (split = true),
+and is scored exactly as one child would have scored it."""
+
+from __future__ import annotations
+
+import json
+import shutil
+from pathlib import Path
+
+import pytest
+
+from grader import splitting
+from grader.manifest import ManifestError, load_course
+from grader.results import GRADING_TEST, score_exercise
+from grader.runner import ChildRun, run_exercises
+from grader.selection import find
+
+HERE = Path(__file__).parent
+
+
+@pytest.fixture
+def split_course(tmp_path) -> Path:
+    """The fixture course, with the adder's suite in two files and ``split = true``."""
+    root = tmp_path / "course"
+    shutil.copytree(HERE / "fixture_course", root)
+    manifest = root / "grader" / "course.toml"
+    text = manifest.read_text(encoding="utf-8")
+    manifest.write_text(
+        text.replace('files = ["adder.py"]\n', 'files = ["adder.py"]\nsplit = true\n', 1),
+        encoding="utf-8",
+    )
+    suite = root / "grader" / "suites" / "01_adder"
+    whole = (suite / "test_adder.py").read_text(encoding="utf-8")
+    head, total = whole.split("@pytest.mark.task(3)", 1)
+    (suite / "test_adder.py").write_text(head, encoding="utf-8")
+    header = "import pytest\n\nfrom grader.loader import load\n\n\n"
+    (suite / "test_adder_total.py").write_text(
+        header + "@pytest.mark.task(3)" + total, encoding="utf-8"
+    )
+    return root
+
+
+def part(
+    exercise, events, *, started=0.0, finished=1.0, timed_out=False, returncode=0, level="full"
+):
+    isolation = {"level": level, "read_only_view": level == "full", "reaped": 1, "notes": [level]}
+    return ChildRun(
+        exercise, Path("t"), events, returncode, timed_out, finished - started, f"{level}\n",
+        isolation, started, finished,
+    )  # fmt: skip
+
+
+def collected(*names_and_tasks):
+    return {"event": "collected", "tests": [{"name": n, "task": t} for n, t in names_and_tasks]}
+
+
+def result(name, status="passed", duration=0.01):
+    return {"event": "result", "name": name, "status": status, "message": "", "duration": duration}
+
+
+# ── plan ─────────────────────────────────────────────────────────────────────────────────────
+
+
+def test_an_exercise_alone_is_split_over_the_idle_cores(split_course, monkeypatch):
+    monkeypatch.delenv("KATA_CACHE_DIR", raising=False)
+    course = load_course(split_course / "grader" / "course.toml")
+    adder = find(course, "adder")
+    (groups,) = splitting.plan([(adder, adder.suite_dir)], jobs=2)
+    assert groups == (("test_adder.py",), ("test_adder_total.py",))
+    # Never more children than files, however many cores.
+    (groups,) = splitting.plan([(adder, adder.suite_dir)], jobs=16)
+    assert len(groups) == 2
+
+
+def test_no_split_without_idle_cores_or_without_the_manifests_consent(split_course, monkeypatch):
+    monkeypatch.delenv("KATA_CACHE_DIR", raising=False)
+    course = load_course(split_course / "grader" / "course.toml")
+    adder, greeter = find(course, "adder"), find(course, "greeter")
+    assert splitting.plan([(adder, adder.suite_dir)], jobs=1) == [None]
+    assert splitting.plan([(adder, adder.suite_dir), (greeter, greeter.suite_dir)], 2) == [
+        None,
+        None,
+    ]
+    # Three cores for two exercises: the spare one goes to the one that may be split.
+    planned = splitting.plan([(greeter, greeter.suite_dir), (adder, adder.suite_dir)], jobs=3)
+    assert planned[0] is None and planned[1] is not None and len(planned[1]) == 2
+
+
+def test_groups_balance_recorded_seconds_and_fall_back_to_sizes(tmp_path, monkeypatch):
+    suite = tmp_path / "suite"
+    suite.mkdir()
+    for name, size in {"test_a.py": 10, "test_b.py": 10, "test_c.py": 10, "test_d.py": 70}.items():
+        (suite / name).write_text("#" * size, encoding="utf-8")
+    names = splitting.suite_files(suite)
+    assert splitting._balanced(names, 2, {}, suite) == (
+        ("test_a.py", "test_b.py", "test_c.py"),
+        ("test_d.py",),
+    )
+    seconds = {"test_a.py": 0.9, "test_b.py": 0.1, "test_c.py": 0.1, "test_d.py": 0.2}
+    assert splitting._balanced(names, 2, seconds, suite) == (
+        ("test_a.py",),
+        ("test_b.py", "test_c.py", "test_d.py"),
+    )
+    # One file without a time: sizes for all, never seconds added to bytes.
+    del seconds["test_d.py"]
+    assert splitting._balanced(names, 2, seconds, suite)[1] == ("test_d.py",)
+
+
+def test_the_manifest_takes_only_true_or_false(split_course):
+    manifest = split_course / "grader" / "course.toml"
+    manifest.write_text(
+        manifest.read_text(encoding="utf-8").replace("split = true", 'split = "yes"'),
+        encoding="utf-8",
+    )
+    with pytest.raises(ManifestError, match="split must be true or false"):
+        load_course(manifest)
+
+
+# ── scoring a combined run ───────────────────────────────────────────────────────────────────
+
+
+def test_a_combined_run_scores_like_one_child_and_lists_tests_by_file(fixture_course):
+    adder = find(fixture_course, "adder")
+    second = part(adder, [collected(("s/test_b.py::t3", 3)), result("s/test_b.py::t3")])
+    first = part(
+        adder,
+        [
+            collected(("s/test_a.py::t1", 1), ("s/test_a.py::t2", 2)),
+            result("s/test_a.py::t2"),
+            result("s/test_a.py::t1"),
+        ],
+    )
+    combined = score_exercise(ChildRun.combined([second, first]))
+    assert [test.name for test in combined.tests] == [
+        "s/test_a.py::t1",
+        "s/test_a.py::t2",
+        "s/test_b.py::t3",
+    ]
+    assert combined.points == 9 and combined.status == "pass"
+
+
+def test_a_child_that_could_not_start_leaves_the_whole_exercise_without_points(fixture_course):
+    adder = find(fixture_course, "adder")
+    passing = part(
+        adder,
+        [
+            collected(("s/test_a.py::t1", 1), ("s/test_a.py::t2", 2)),
+            result("s/test_a.py::t1"),
+            result("s/test_a.py::t2"),
+        ],
+    )
+    broken = part(adder, [], returncode=4)
+    scored = score_exercise(ChildRun.combined([passing, broken]))
+    assert scored.status == "error" and scored.points == 0
+    assert [test.name for test in scored.tests] == [GRADING_TEST]
+    assert "exit code 4" in scored.tests[0].message
+
+
+def test_a_child_stopped_at_its_time_limit_costs_only_its_own_tests(fixture_course):
+    adder = find(fixture_course, "adder")
+    finished = part(
+        adder, [collected(("s/test_a.py::t1", 1)), result("s/test_a.py::t1")], finished=1.0
+    )
+    stuck = part(
+        adder,
+        [
+            collected(("s/test_b.py::t2", 2), ("s/test_b.py::t3", 3)),
+            {"event": "start", "name": "s/test_b.py::t2"},
+        ],
+        started=0.5,
+        finished=7.0,
+        timed_out=True,
+        returncode=None,
+    )
+    run = ChildRun.combined([finished, stuck])
+    assert run.timed_out and run.duration == 7.0
+    scored = score_exercise(run)
+    assert [(test.name, test.status) for test in scored.tests] == [
+        ("s/test_a.py::t1", "passed"),
+        ("s/test_b.py::t2", "timeout"),
+        ("s/test_b.py::t3", "timeout"),
+    ]
+    assert "time limit" in scored.tests[1].message
+    assert scored.status == "timeout" and scored.points == 2
+
+
+def test_a_combined_run_claims_only_the_isolation_every_child_had(fixture_course):
+    adder = find(fixture_course, "adder")
+    run = ChildRun.combined([part(adder, [], level="full"), part(adder, [], level="partial")])
+    assert run.isolation["level"] == "partial"
+    assert run.isolation["read_only_view"] is False
+    assert run.isolation["reaped"] == 2
+    assert run.isolation["notes"] == ["full", "partial"]
+
+
+# ── real children ────────────────────────────────────────────────────────────────────────────
+
+
+@pytest.mark.slow
+def test_a_split_exercise_is_graded_in_two_children_with_the_same_report(
+    split_course, tmp_path, monkeypatch
+):
+    monkeypatch.setenv("KATA_CACHE_DIR", str(tmp_path / "cache"))
+    course = load_course(split_course / "grader" / "course.toml")
+    adder = find(course, "adder")
+    target = tmp_path / "target"
+    shutil.copytree(course.solutions_dir, target)
+    # total ends its child's process at its first test: the other file's child is not touched.
+    (target / "01_adder" / "adder.py").write_text(
+        "import os\n\n"
+        "def add(a, b):\n    return a + b\n\n"
+        "def mul(a, b):\n    return a * b\n\n"
+        "def total(items):\n    os._exit(3)\n",
+        encoding="utf-8",
+    )
+
+    (split,) = run_exercises([adder], target, jobs=2)
+    (alone,) = run_exercises([adder], target, jobs=1)
+
+    assert [len(child.events_of("collected")[0]["tests"]) for child in split.parts] == [3, 4]
+    assert not alone.parts
+    split_score, alone_score = score_exercise(split), score_exercise(alone)
+    assert [(t.name, t.status) for t in split_score.tests] == [
+        (t.name, t.status) for t in alone_score.tests
+    ]
+    assert split_score.points == alone_score.points == 5
+    assert split_score.isolation["level"] == alone_score.isolation["level"]
+    # Each file's time is kept for the next plan, but for a child's first test (it waits for the
+    # child's own start-up): the file whose child died at its first test has none.
+    kept = json.loads((tmp_path / "cache" / splitting.TIMINGS_FILE).read_text(encoding="utf-8"))
+    assert set(kept["01_adder"]) == {"test_adder.py"}
