@@ -1,6 +1,7 @@
 """`bench`: how long a learner waits. Prints each figure next to its target; never asserts.
 
 Figures (median of --repeat runs, warm caches, bytecode cached as on a learner's machine):
+- how fast this machine runs plain Python (a virtual machine's speed moves from run to run);
 - one pure-Python exercise graded end to end through `python -m grader` (a fresh interpreter);
 - every exercise graded alone, end to end, on its solution, and the slowest of them (in rounds
   over all exercises, at least five);
@@ -65,6 +66,10 @@ def bench(course: Course, nox_command: str | None = None, repeat: int = 3) -> in
     if not os.environ.get(CACHE_VARIABLE):
         os.environ[CACHE_VARIABLE] = tempfile.mkdtemp(prefix="kata-bench-cache-")
     rows: list[tuple[str, float | None, float, str]] = []
+    # Every figure below moves with it: compare two runs' figures only where this one matches.
+    rows.append(
+        ("this machine: 10⁷ additions in a Python loop", _median(5, _cpu_loop), float("inf"), "s")
+    )
     sample = (
         find(course, "04") if any(e.number == 4 for e in course.exercises) else course.exercises[0]
     )
@@ -242,6 +247,14 @@ def _overhead() -> float:
     reporting = time.perf_counter() - started
     tests = sum(test.duration for test in score_exercise(run).tests)
     return run.duration - tests + reporting
+
+
+def _cpu_loop() -> float:
+    started = time.perf_counter()
+    total = 0
+    for number in range(10**7):
+        total += number
+    return time.perf_counter() - started
 
 
 def _timed(function):

@@ -98,6 +98,11 @@ def handle(args: argparse.Namespace, course: Course) -> int:
     )
 
 
+def _once_set(event: threading.Event, function, *args, **kwargs):
+    event.wait()
+    return function(*args, **kwargs)
+
+
 def grade(
     course: Course,
     selectors: list[str],
@@ -133,21 +138,27 @@ def grade(
     with ThreadPoolExecutor(max_workers=2) as background:
         # How children start here is probed (by starting processes) while the files are hashed.
         background.submit(isolation.launcher)
-        installed = background.submit(verify_installed_files, cache=cache)
+        # The virtualenv is checked beside the children, from the first child's start on: before
+        # it, the check's imports and hashing would hold the interpreter the parent prepares with.
+        first_child = threading.Event()
+        installed = background.submit(_once_set, first_child, verify_installed_files, cache=cache)
         fingerprints = default_cache("fingerprints.json")
         before = Fingerprint.of(roots, cache=fingerprints)
         watch = ChangeWatch(roots, start=before)
         display = Display(len(exercises))
         try:
 
+            def on_start(exercise) -> None:
+                first_child.set()
+                display.start(exercise)
+
             def on_done(run) -> None:
                 watch.check()
                 display.advance(run)
 
-            runs = run_exercises(
-                exercises, target, jobs=jobs, on_done=on_done, on_start=display.start
-            )
+            runs = run_exercises(exercises, target, jobs=jobs, on_done=on_done, on_start=on_start)
         finally:
+            first_child.set()
             display.close()
         after = Fingerprint.of(roots, earlier=before)
         tampered = installed.result()
