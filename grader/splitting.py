@@ -88,13 +88,18 @@ def remember(runs: Iterable) -> None:
         return
     timings = _load_timings()
     for run in runs:
+        # Events come from the child, where learner code runs too: only the suite's own files
+        # and plausible times are kept.
+        known = set(suite_files(run.exercise.suite_dir))
         seconds: dict[str, float] = {}
         for child in run.parts or (run,):
             # A child's first test also waits for what the child sets up once (the test
             # database, the learner's modules): that is no file's own time.
             for event in child.events_of("result")[1:]:
                 name, duration = event.get("name"), event.get("duration")
-                if isinstance(name, str) and isinstance(duration, (int, float)):
+                if not isinstance(name, str) or file_of(name) not in known:
+                    continue
+                if isinstance(duration, (int, float)) and 0 <= duration < 3600:
                     seconds[file_of(name)] = seconds.get(file_of(name), 0.0) + float(duration)
         if seconds:
             kept = timings.setdefault(run.exercise.folder, {})

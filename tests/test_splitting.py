@@ -116,6 +116,37 @@ def test_the_manifest_takes_only_true_or_false(split_course):
         load_course(manifest)
 
 
+def test_kept_times_skip_each_childs_first_test_and_what_no_suite_file_ran(
+    split_course, tmp_path, monkeypatch
+):
+    monkeypatch.setenv("KATA_CACHE_DIR", str(tmp_path / "cache"))
+    adder = find(load_course(split_course / "grader" / "course.toml"), "adder")
+    first = part(
+        adder,
+        [
+            result("01_adder/test_adder.py::test_add_small", duration=0.5),  # the child's start-up
+            result("01_adder/test_adder.py::test_mul", duration=0.25),
+            # Written by learner code into the results channel: no such file, absurd times.
+            result("01_adder/../../evil.py::x", duration=1.0),
+            result("01_adder/test_adder.py::test_add_negative", duration=float("inf")),
+            result("01_adder/test_adder.py::test_add_negative", duration=-3),
+        ],
+    )
+    second = part(
+        adder,
+        [
+            result("01_adder/test_adder_total.py::test_total[items0]", duration=9.0),
+            result("01_adder/test_adder_total.py::test_total[items1]", duration=0.125),
+        ],
+    )
+    splitting.remember([ChildRun.combined([first, second])])
+    kept = json.loads((tmp_path / "cache" / splitting.TIMINGS_FILE).read_text(encoding="utf-8"))
+    assert kept == {"01_adder": {"test_adder.py": 0.25, "test_adder_total.py": 0.125}}
+    # The next plan reads them: no error, and both files still get a child each.
+    (groups,) = splitting.plan([(adder, adder.suite_dir)], jobs=2)
+    assert groups == (("test_adder.py",), ("test_adder_total.py",))
+
+
 # ── scoring a combined run ───────────────────────────────────────────────────────────────────
 
 
