@@ -74,7 +74,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help='write an SVG progress badge ("katas 7/17 · 63/170") for your README',
     )
     parser.add_argument("--exit-zero", action="store_true", help="exit 0 even when exercises fail")
-    parser.add_argument("--jobs", type=int, help="exercises graded at once (default: CPU count)")
+    parser.add_argument(
+        "--jobs",
+        type=int,
+        help="grading processes at once (default: CPU count; with fewer exercises than that, "
+        "some are split over the idle ones)",
+    )
     parser.add_argument(
         "--classroom",
         action="store_true",
