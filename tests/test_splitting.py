@@ -260,3 +260,36 @@ def test_a_split_exercise_is_graded_in_two_children_with_the_same_report(
     # child's own start-up): the file whose child died at its first test has none.
     kept = json.loads((tmp_path / "cache" / splitting.TIMINGS_FILE).read_text(encoding="utf-8"))
     assert set(kept["01_adder"]) == {"test_adder.py"}
+
+
+@pytest.mark.slow
+def test_grade_reports_a_split_exercise_as_it_reports_it_whole(split_course, tmp_path, monkeypatch):
+    from grader import runner
+    from grader.cli import main
+
+    monkeypatch.setenv("KATA_CACHE_DIR", str(tmp_path / "cache"))
+    children = []
+    real_run_exercise = runner.run_exercise
+
+    def counted(*args, **kwargs):
+        children.append(args)
+        return real_run_exercise(*args, **kwargs)
+
+    monkeypatch.setattr(runner, "run_exercise", counted)
+    manifest = str(split_course / "grader" / "course.toml")
+    target = str(split_course / "solutions")
+    reports = {}
+    for name, jobs, expected_children in (("split", "2", 2), ("whole", "1", 1)):
+        children.clear()
+        report = tmp_path / f"{name}.json"
+        code = main(["--course", manifest, "grade", "01", "--target", target, "--jobs", jobs,
+                     "--json", str(report)])  # fmt: skip
+        assert code == 0, f"{name}: exit {code}"
+        assert len(children) == expected_children, f"{name}: {len(children)} children"
+        reports[name] = json.loads(report.read_text(encoding="utf-8"))
+    split, whole = (reports[name]["exercises"][0] for name in ("split", "whole"))
+    assert split["status"] == whole["status"] == "pass"
+    assert split["points"] == whole["points"] == 9
+    assert [t["name"] for t in split["tests"]] == [t["name"] for t in whole["tests"]]
+    assert split["isolation"]["level"] == whole["isolation"]["level"]
+    assert reports["split"]["integrity_problems"] == []
