@@ -27,6 +27,9 @@ from grader.manifest import Exercise
 TIMINGS_FILE = "test-file-seconds.json"
 
 Groups = tuple[tuple[str, ...], ...]
+# Children one exercise may use: each pays the whole start-up again to take its share of the
+# tests; past three, that share is too small for what the start-up costs.
+MOST_CHILDREN = 3
 
 
 def suite_files(suite_dir: Path) -> list[str]:
@@ -45,7 +48,9 @@ def plan(exercises: Sequence[tuple[Exercise, Path]], jobs: int) -> list[Groups |
     children = [1] * len(exercises)
     while spare > 0:
         # One more child, in turn, to each exercise that still has files to give it.
-        growable = [i for i in range(len(exercises)) if children[i] < len(files[i])]
+        growable = [
+            i for i in range(len(exercises)) if children[i] < min(len(files[i]), MOST_CHILDREN)
+        ]
         if not growable:
             break
         for i in growable[:spare]:

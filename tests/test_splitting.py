@@ -3,6 +3,7 @@ and is scored exactly as one child would have scored it."""
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import shutil
 from pathlib import Path
@@ -70,6 +71,18 @@ def test_an_exercise_alone_is_split_over_the_idle_cores(split_course, monkeypatc
     # Never more children than files, however many cores.
     (groups,) = splitting.plan([(adder, adder.suite_dir)], jobs=16)
     assert len(groups) == 2
+
+
+def test_an_exercise_gets_at_most_three_children(tmp_path, monkeypatch, fixture_course):
+    monkeypatch.delenv("KATA_CACHE_DIR", raising=False)
+    suite = tmp_path / "suite"
+    suite.mkdir()
+    for number in range(6):
+        (suite / f"test_{number}.py").write_text("#" * (number + 1), encoding="utf-8")
+    exercise = dataclasses.replace(find(fixture_course, "adder"), split=True)
+    (groups,) = splitting.plan([(exercise, suite)], jobs=16)
+    assert len(groups) == splitting.MOST_CHILDREN == 3
+    assert sorted(name for group in groups for name in group) == splitting.suite_files(suite)
 
 
 def test_no_split_without_idle_cores_or_without_the_manifests_consent(split_course, monkeypatch):
