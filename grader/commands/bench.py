@@ -1,7 +1,8 @@
 """`bench`: how long a learner waits. Prints each figure next to its target; never asserts.
 
 Figures (median of --repeat runs, warm caches, bytecode cached as on a learner's machine):
-- how fast this machine runs plain Python (a virtual machine's speed moves from run to run);
+- how fast this machine ran plain Python while the exercises were graded alone (a virtual
+  machine's speed moves from run to run, and every figure with it);
 - one pure-Python exercise graded end to end through `python -m grader` (a fresh interpreter);
 - every exercise graded alone, end to end, on its solution, and the slowest of them (in rounds
   over all exercises, at least five);
@@ -66,10 +67,6 @@ def bench(course: Course, nox_command: str | None = None, repeat: int = 3) -> in
     if not os.environ.get(CACHE_VARIABLE):
         os.environ[CACHE_VARIABLE] = tempfile.mkdtemp(prefix="kata-bench-cache-")
     rows: list[tuple[str, float | None, float, str]] = []
-    # Every figure below moves with it: compare two runs' figures only where this one matches.
-    rows.append(
-        ("this machine: 10⁷ additions in a Python loop", _median(5, _cpu_loop), float("inf"), "s")
-    )
     sample = (
         find(course, "04") if any(e.number == 4 for e in course.exercises) else course.exercises[0]
     )
@@ -112,7 +109,9 @@ def bench(course: Course, nox_command: str | None = None, repeat: int = 3) -> in
             (f"nox -s grade -- {sample.id} (warm)", _median(repeat, _command(warm)), 2.0, "s")
         )
 
-    alone = _each_exercise_alone(course, repeat)
+    alone, machine = _each_exercise_alone(course, repeat)
+    # Every figure moves with it: compare two runs' figures only where this one matches.
+    rows.insert(0, ("this machine: 10⁷ additions in a Python loop", machine, float("inf"), "s"))
     for exercise, seconds in alone.items():
         rows.append((f"grade {exercise.folder} alone (end to end)", seconds, ALONE_TARGET, "s"))
     slowest = max(alone, key=alone.get)
@@ -214,11 +213,12 @@ def _as_on_a_learners_machine() -> dict[str, str]:
     return {key: value for key, value in os.environ.items() if key != "PYTHONDONTWRITEBYTECODE"}
 
 
-def _each_exercise_alone(course: Course, repeat: int) -> dict[Exercise, float]:
+def _each_exercise_alone(course: Course, repeat: int) -> tuple[dict[Exercise, float], float]:
     """Each exercise graded alone on its solution, as a learner grades one, warm: one run each
     first (it keeps the exercise's snapshot), then ``repeat`` rounds over all of them (at least
     five), the median per exercise. In rounds, a slow moment of the machine (a virtual one
-    varies by a fifth from second to second) lands on every exercise, not on one."""
+    varies by a fifth from second to second) lands on every exercise, not on one. Also the
+    median of a plain Python loop timed once a round: how fast the machine was meanwhile."""
 
     def grade_one(exercise: Exercise):
         argv = [sys.executable, "-m", "grader", "grade", exercise.id]
@@ -228,10 +228,13 @@ def _each_exercise_alone(course: Course, repeat: int) -> dict[Exercise, float]:
     for measure in measures.values():
         measure()
     times: dict[Exercise, list[float]] = {exercise: [] for exercise in course.exercises}
+    loops = []
     for _round in range(max(5, repeat)):
+        loops.append(_cpu_loop())
         for exercise, measure in measures.items():
             times[exercise].append(measure())
-    return {exercise: statistics.median(seconds) for exercise, seconds in times.items()}
+    alone = {exercise: statistics.median(seconds) for exercise, seconds in times.items()}
+    return alone, statistics.median(loops)
 
 
 def _overhead() -> float:
