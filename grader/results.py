@@ -12,7 +12,7 @@ from pathlib import Path
 
 from grader import __version__
 from grader.manifest import Task
-from grader.runner import ChildRun
+from grader.runner import ISOLATION_LEVELS, ChildRun
 from grader.splitting import file_of
 
 PASSED, FAILED, ERROR, TIMEOUT, SKIPPED = "passed", "failed", "error", "timeout", "skipped"
@@ -20,8 +20,6 @@ ERROR_STATUS = "error"
 # Test statuses are pytest-like; exercise statuses are pass, fail, error and timeout.
 # The name of the one synthetic test reported when a suite could not even start.
 GRADING_TEST = "(grading)"
-# From the weakest to the strongest; the runner says which one each child ran under.
-ISOLATION_LEVELS = ("basic", "partial", "full")
 
 # Characters that can move the cursor, recolour or rewrite what a terminal, a Markdown page or an
 # XML reader shows: C0 controls but newline and tab, DEL, C1 controls (CSI, OSC, …), bidirectional

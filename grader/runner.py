@@ -33,6 +33,8 @@ OUTPUT_TAIL_BYTES = 4000
 FILE_SIZE_LIMIT = 128 * 2**20
 # Processes a child may run at once, counted per uid: set only when it has a uid of its own.
 PROCESS_LIMIT = 512
+# From the weakest to the strongest; isolation_report says which one each child ran under.
+ISOLATION_LEVELS = ("basic", "partial", "full")
 # Seconds allowed for pytest to start and report after the exercise's own limit is up.
 BOOT_ALLOWANCE = 2.0
 
@@ -257,8 +259,9 @@ def isolation_report(launcher: isolation.Launcher, reaped: int, held: dict) -> d
 def _weakest_isolation(reports: list[dict]) -> dict:
     """What held for every one of several children: the lowest level, a guarantee only where
     each had it, every note, all they left behind."""
-    levels = ("basic", "partial", "full")
-    weakest = dict(min(reports, key=lambda report: levels.index(report.get("level", "basic"))))
+    weakest = dict(
+        min(reports, key=lambda report: ISOLATION_LEVELS.index(report.get("level", "basic")))
+    )
     for key, value in weakest.items():
         if isinstance(value, bool):
             weakest[key] = all(report.get(key) is True for report in reports)
@@ -324,19 +327,20 @@ def run_pairs(
         plan = splitting.plan(
             [(exercise, snapshot.suite_dir(exercise)) for exercise, _target in pairs], jobs
         )
-        parts: dict[int, dict[int, ChildRun]] = {i: {} for i in range(len(pairs))}
+        groups = [plan[i] or [None] for i in range(len(pairs))]
+        parts: list[dict[int, ChildRun]] = [{} for _ in pairs]
         futures = {
             pool.submit(run_exercise, exercise, target, snapshot, on_start, files): (i, part)
             for i, (exercise, target) in enumerate(pairs)
-            for part, files in enumerate(plan[i] or [None])
+            for part, files in enumerate(groups[i])
         }
         try:
             for future in as_completed(futures):
                 i, part = futures[future]
                 parts[i][part] = future.result()
-                if len(parts[i]) < len(plan[i] or [None]):
+                if len(parts[i]) < len(groups[i]):
                     continue
-                done = [parts[i][number] for number in sorted(parts[i])]
+                done = [parts[i][number] for number in range(len(groups[i]))]
                 run = done[0] if plan[i] is None else ChildRun.combined(done)
                 runs[i] = run
                 if on_done:

@@ -15,13 +15,12 @@ here (kept in the grader's cache folder), or by file size before any time is kno
 from __future__ import annotations
 
 import json
-import os
-import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from grader.isolation import cache_dir
 from grader.manifest import Exercise
+from grader.progress import write_atomically
 
 # Seconds per test file, by exercise folder: {"09_apiview": {"test_task1_x.py": 0.21, …}}.
 TIMINGS_FILE = "test-file-seconds.json"
@@ -56,7 +55,7 @@ def plan(exercises: Sequence[tuple[Exercise, Path]], jobs: int) -> list[Groups |
         for i in growable[:spare]:
             children[i] += 1
         spare -= len(growable[:spare])
-    timings = _load_timings()
+    timings = _load_timings() if max(children, default=1) > 1 else {}
     return [
         _balanced(files[i], children[i], timings.get(exercise.folder, {}), suite_dir)
         if children[i] > 1
@@ -109,19 +108,12 @@ def remember(runs: Iterable) -> None:
         if seconds:
             kept = timings.setdefault(run.exercise.folder, {})
             kept.update({name: round(value, 4) for name, value in seconds.items()})
-    path = folder / TIMINGS_FILE
     try:
         folder.mkdir(parents=True, exist_ok=True)
         # Written whole, then renamed: a grader running beside this one reads the old or the new.
-        handle, temporary = tempfile.mkstemp(dir=folder, prefix=".timings-")
+        write_atomically(folder / TIMINGS_FILE, json.dumps(timings, indent=1, sort_keys=True))
     except OSError:
-        return  # a read-only cache: the next plan balances by size
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as file:
-            json.dump(timings, file, indent=1, sort_keys=True)
-        os.replace(temporary, path)
-    except OSError:
-        Path(temporary).unlink(missing_ok=True)
+        pass  # a read-only cache: the next plan balances by size
 
 
 def _load_timings() -> dict:
