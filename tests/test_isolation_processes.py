@@ -345,6 +345,23 @@ def test_a_child_cannot_lift_its_limits(course, target):
     assert not [event for event in probes(run) if "hog" in event]
 
 
+def test_a_child_cannot_import_requests_which_only_docker_fixtures_need(course, target):
+    folder = target(
+        attack("""
+        try:
+            import requests
+        except ImportError as error:
+            probe(imported=False, error=type(error).__name__)
+        else:
+            probe(imported=True, error=None)
+    """)
+    )
+    (run,) = grade(course, folder, "adder").values()
+    (seen,) = probes(run)
+    assert seen == {"event": "probe", "imported": False, "error": "ModuleNotFoundError"}, seen
+    assert score_exercise(run).status == "pass", run.output_tail
+
+
 def test_a_child_sees_a_minimal_environment_with_its_work_folder_as_home(
     course, target, tmp_path, monkeypatch
 ):
