@@ -8,8 +8,10 @@ or the repository root stops the run with its file named, and the unsafe folders
 end of sys.path before anything else is imported.
 """
 
+import atexit
 import os
 import sys
+import threading
 from pathlib import Path
 
 _GRADER_PACKAGE = Path(__file__).resolve().parent
@@ -66,7 +68,27 @@ def run() -> int:
     keep_unsafe_folders_last(unsafe)
     from grader.cli import main
 
-    return main()
+    return leave_at_once(main())
+
+
+def leave_at_once(code):
+    """End the process now, without Python's teardown, when nothing is left to finish.
+
+    When a verb returns, its files are written and closed; what is left is the interpreter
+    taking apart every module the grader loaded (rich, argparse, the results model...): 25 to
+    30 ms at the end of every grade on a 2-core machine, against 5 ms for a bare interpreter.
+    The exit handlers still run (`play` releases its claim in one). A verb that returns with a
+    thread still running, or an output that can no longer be written (a closed pipe), gets the
+    ordinary exit instead."""
+    if not isinstance(code, int) or threading.active_count() > 1:
+        return code
+    atexit._run_exitfuncs()
+    try:
+        sys.stdout.flush()
+        sys.stderr.flush()
+    except (OSError, ValueError):
+        return code
+    os._exit(code)
 
 
 if __name__ == "__main__":

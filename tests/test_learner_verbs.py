@@ -577,3 +577,33 @@ def test_reset_in_a_history_without_the_exercise_or_an_upstream_names_the_git_fi
     assert "git checkout <the course's branch> -- exercises/01_adder/" in err
     assert not (course_dir / ".kata" / "pristine").exists()
     assert (course_dir / "exercises" / "01_adder" / "adder.py").read_bytes() != stub
+
+
+LEAVING = """
+import atexit, sys, threading, time
+sys.path.insert(0, sys.argv[1])
+from grader.__main__ import leave_at_once
+atexit.register(lambda: print("exit handler ran"))
+print("x" * 200_000)
+if sys.argv[2] == "thread":
+    threading.Thread(target=time.sleep, args=(0.2,)).start()
+print("returned", leave_at_once(3))
+"""
+
+
+@pytest.mark.parametrize("running", ["alone", "thread"])
+def test_the_grader_ends_without_teardown_only_when_nothing_is_left_running(running):
+    """`python -m grader` skips the interpreter's teardown after a verb: its output is complete
+    (buffered in a pipe), its exit code kept and its exit handlers run; with a thread still
+    running it returns, and the ordinary exit waits for the thread."""
+    root = str(Path(__file__).resolve().parent.parent)
+    done = subprocess.run(
+        [sys.executable, "-c", LEAVING, root, running],
+        capture_output=True, text=True, timeout=60, check=False,
+    )  # fmt: skip
+    lines = done.stdout.splitlines()
+    assert lines[0] == "x" * 200_000, done.stderr
+    if running == "alone":
+        assert (done.returncode, lines[1:]) == (3, ["exit handler ran"]), done.stderr
+    else:
+        assert (done.returncode, lines[1:]) == (0, ["returned 3", "exit handler ran"]), done.stderr
