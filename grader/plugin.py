@@ -94,6 +94,9 @@ class ResultRecorder:
             if phase.skipped:
                 status, message = "skipped", _skip_reason(phase)
         duration = sum(phase.duration for phase in reports)
+        # The test body alone, without its fixtures: what a child's first test costs beyond the
+        # session's set-up (grader.splitting balances files by it).
+        call = sum(phase.duration for phase in reports if phase.when == "call")
         self._write(
             {
                 "event": "result",
@@ -101,6 +104,7 @@ class ResultRecorder:
                 "status": status,
                 "message": _truncate(message),
                 "duration": round(duration, 4),
+                "call_duration": round(call, 4),
             }
         )
 

@@ -97,10 +97,11 @@ def remember(runs: Iterable) -> None:
         known = set(suite_files(run.exercise.suite_dir))
         seconds: dict[str, float] = {}
         for child in run.parts or (run,):
-            # A child's first test also waits for what the child sets up once (the test
-            # database, the learner's modules): that is no file's own time.
-            for event in child.events_of("result")[1:]:
-                name, duration = event.get("name"), event.get("duration")
+            for position, event in enumerate(child.events_of("result")):
+                # A child's first test also sets up what the whole child shares (the test
+                # database, a worker, session fixtures): of it, only its own body counts.
+                name = event.get("name")
+                duration = event.get("call_duration" if position == 0 else "duration")
                 if not isinstance(name, str) or file_of(name) not in known:
                     continue
                 if isinstance(duration, (int, float)) and 0 <= duration < 3600:

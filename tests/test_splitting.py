@@ -55,8 +55,11 @@ def collected(*names_and_tasks):
     return {"event": "collected", "tests": [{"name": n, "task": t} for n, t in names_and_tasks]}
 
 
-def result(name, status="passed", duration=0.01):
-    return {"event": "result", "name": name, "status": status, "message": "", "duration": duration}
+def result(name, status="passed", duration=0.01, call=None):
+    return {
+        "event": "result", "name": name, "status": status, "message": "", "duration": duration,
+        "call_duration": duration if call is None else call,
+    }  # fmt: skip
 
 
 # ── plan ─────────────────────────────────────────────────────────────────────────────────────
@@ -129,7 +132,7 @@ def test_the_manifest_takes_only_true_or_false(split_course):
         load_course(manifest)
 
 
-def test_kept_times_skip_each_childs_first_test_and_what_no_suite_file_ran(
+def test_kept_times_count_only_the_body_of_each_childs_first_test_and_only_suite_files(
     split_course, tmp_path, monkeypatch
 ):
     monkeypatch.setenv("KATA_CACHE_DIR", str(tmp_path / "cache"))
@@ -137,7 +140,8 @@ def test_kept_times_skip_each_childs_first_test_and_what_no_suite_file_ran(
     first = part(
         adder,
         [
-            result("01_adder/test_adder.py::test_add_small", duration=0.5),  # the child's start-up
+            # Its fixtures set up what the whole child shares: only its body is the file's.
+            result("01_adder/test_adder.py::test_add_small", duration=0.5, call=0.0625),
             result("01_adder/test_adder.py::test_mul", duration=0.25),
             # Written by learner code into the results channel: no such file, absurd times.
             result("01_adder/../../evil.py::x", duration=1.0),
@@ -148,13 +152,13 @@ def test_kept_times_skip_each_childs_first_test_and_what_no_suite_file_ran(
     second = part(
         adder,
         [
-            result("01_adder/test_adder_total.py::test_total[items0]", duration=9.0),
+            result("01_adder/test_adder_total.py::test_total[items0]", duration=9.0, call=0.5),
             result("01_adder/test_adder_total.py::test_total[items1]", duration=0.125),
         ],
     )
     splitting.remember([ChildRun.combined([first, second])])
     kept = json.loads((tmp_path / "cache" / splitting.TIMINGS_FILE).read_text(encoding="utf-8"))
-    assert kept == {"01_adder": {"test_adder.py": 0.25, "test_adder_total.py": 0.125}}
+    assert kept == {"01_adder": {"test_adder.py": 0.3125, "test_adder_total.py": 0.625}}
     # The next plan reads them: no error, and both files still get a child each.
     (groups,) = splitting.plan([(adder, adder.suite_dir)], jobs=2)
     assert groups == (("test_adder.py",), ("test_adder_total.py",))
@@ -269,8 +273,10 @@ def test_a_split_exercise_is_graded_in_two_children_with_the_same_report(
     ]
     assert split_score.points == alone_score.points == 5
     assert split_score.isolation["level"] == alone_score.isolation["level"]
-    # Each file's time is kept for the next plan, but for a child's first test (it waits for the
-    # child's own start-up): the file whose child died at its first test has none.
+    # Each file's time is kept for the next plan (a child's first test by its body alone): the
+    # file whose child died at its first test has none.
+    first_test = split.parts[0].events_of("result")[0]
+    assert 0 <= first_test["call_duration"] <= first_test["duration"], first_test
     kept = json.loads((tmp_path / "cache" / splitting.TIMINGS_FILE).read_text(encoding="utf-8"))
     assert set(kept["01_adder"]) == {"test_adder.py"}
 
