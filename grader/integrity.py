@@ -228,13 +228,18 @@ class ProtectedFile:
         return f"{self.path.name} was rewritten during grading and was put back"
 
 
-# The installed distributions a grading child imports (those absent on this OS are skipped).
+# The installed distributions a grading child imports (those absent on this OS are skipped),
+# with what they import in turn: tests/test_isolation_files.py grades every exercise and fails
+# when a child loads a file of a distribution missing here. setuptools: every interpreter of the
+# virtualenv imports its _distutils_hack, through a start-up file.
 GRADING_DISTRIBUTIONS = (
     "pytest", "pluggy", "iniconfig", "packaging", "pytest-timeout", "pytest-django",
-    "pytest-celery", "hypothesis", "attrs", "sortedcontainers", "rich", "pygments",
-    "markdown-it-py", "mdurl", "Django", "asgiref", "sqlparse", "djangorestframework",
-    "django-filter", "drf-spectacular", "celery", "kombu", "billiard", "vine", "amqp", "redis",
-    "click", "pyuwsgi", "crossplane", "psutil",
+    "pytest-celery", "hypothesis", "attrs", "sortedcontainers", "typing_extensions", "rich",
+    "pygments", "markdown-it-py", "mdurl", "Django", "asgiref", "sqlparse",
+    "djangorestframework", "django-filter", "drf-spectacular", "drf-spectacular-sidecar",
+    "PyYAML", "uritemplate", "inflection", "celery", "kombu", "billiard", "vine", "amqp",
+    "redis", "click", "python-dateutil", "six", "tzlocal", "pyuwsgi", "crossplane", "psutil",
+    "setuptools",
 )  # fmt: skip
 # Only what Python loads: modules, extension modules and .pth start-up files (data files such as
 # Swagger UI's are not run by grading and would triple the time).

@@ -609,6 +609,60 @@ def test_the_grading_virtualenv_is_as_installed():
     )
 
 
+# A pytest plugin for grading children: at the end it prints every module file the child loaded.
+LOADED_FILES_PLUGIN = """
+import json, os, sys
+
+def pytest_unconfigure(config):
+    files = sorted({getattr(module, "__file__", None) or "" for module in list(sys.modules.values())})
+    os.write(2, ("\\nkata-loaded-files " + json.dumps(files) + "\\n").encode())
+"""
+
+
+def test_every_installed_package_a_grading_child_loads_is_one_the_grader_verifies(
+    tmp_path, monkeypatch
+):
+    """Every exercise's solution graded for real; each child names the files it loaded. Those of
+    installed distributions must all belong to GRADING_DISTRIBUTIONS: a package that children
+    load but the grader does not verify could be rewritten to forge results."""
+    import importlib.metadata
+    import re
+
+    from grader import runner
+
+    (tmp_path / "kata_loaded_files.py").write_text(LOADED_FILES_PLUGIN, encoding="utf-8")
+    real_command = runner.child_command
+
+    def with_plugin(*args, **kwargs):
+        command = real_command(*args, **kwargs)
+        at = command.index("--")
+        config = json.loads(command[at - 1])
+        config["sys_path_append"] = [*config["sys_path_append"], str(tmp_path)]
+        return [*command[: at - 1], json.dumps(config), "--", "-p", "kata_loaded_files",
+                *command[at + 1 :]]  # fmt: skip
+
+    monkeypatch.setattr(runner, "child_command", with_plugin)
+    monkeypatch.setattr(runner, "OUTPUT_TAIL_BYTES", 2**24)
+    course = load_course(ROOT / "grader" / "course.toml")
+    runs = runner.run_exercises(course.exercises, course.solutions_dir)
+
+    owner = {}
+    for distribution in importlib.metadata.distributions():
+        for entry in distribution.files or ():
+            owner[str(Path(entry.locate()).resolve())] = distribution.metadata["Name"]
+    normalized = lambda name: re.sub(r"[-_.]+", "-", name).lower()  # noqa: E731
+    verified = {normalized(name) for name in integrity.GRADING_DISTRIBUTIONS}
+    unverified = {}
+    for run in runs:
+        reported = re.findall(r"^kata-loaded-files (.*)$", run.output_tail, re.MULTILINE)
+        assert reported, f"{run.exercise.id} did not report its files:\n{run.output_tail[-2000:]}"
+        for file in json.loads(reported[-1]):
+            name = owner.get(str(Path(file).resolve())) if file else None
+            if name is not None and normalized(name) not in verified:
+                unverified.setdefault(name, set()).add(run.exercise.id)
+    assert not unverified, f"loaded by grading children, not verified: {unverified}"
+
+
 # --- 6. integrity flags ---------------------------------------------------------------------------
 
 HOSTILE = """\
