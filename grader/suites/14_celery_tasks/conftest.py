@@ -48,6 +48,14 @@ from __future__ import annotations
 import pytest
 from kata_rig import MODULE, Rig, require_celery_app, require_task, run_fetch_report
 
+
+def pytest_collection_modifyitems(items):
+    """The tests of the worker processes (tasks 3 and 4) run last, each file's tests still in
+    their order: the processes boot, and task 4's report over its soft limit waits out its limit,
+    while tasks 1, 2 and 5 are graded. (The report lists tests by file, whatever the order.)"""
+    items.sort(key=lambda item: "processes" in item.fixturenames)
+
+
 # ── task 1: the learner's own settings ─────────────────────────────────────────────────────────
 
 
@@ -120,7 +128,8 @@ def exhausted(rig):
 @pytest.fixture(scope="session", autouse=True)
 def booting_processes(broker, tmp_path_factory):
     """The worker processes of tasks 3 and 4, started with the session: each takes half a second
-    to boot, spent while tasks 1 and 2 are graded. ``processes`` waits until they answer.
+    to boot, spent while tasks 1, 2 and 5 are graded (see pytest_collection_modifyitems).
+    ``processes`` waits until they answer.
 
     Task 4's report over its soft limit is sent along (when build_report is a task already):
     it waits 0.3 s for the limit on a pool process of its own of worker "a", while the tests

@@ -14,7 +14,7 @@ own), otherwise on kombu's filesystem transport in a temp folder, with Celery's 
 backend (both cross processes; the in-memory ones do not), made race-free in kata_files.py.
 
 When: ``launch`` starts both and sends each a ping at once, without waiting; a worker process
-takes half a second to boot, spent while the suite grades tasks 1 and 2. ``wait_until_ready``
+takes half a second to boot, spent while the suite grades tasks 1, 2 and 5. ``wait_until_ready``
 waits for the pings' answers when task 3 first needs the workers.
 """
 
