@@ -10,6 +10,7 @@ before the parent writes them itself.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import sys
 import threading
@@ -166,6 +167,7 @@ def grade(
             first_child.set()
             display.close()
         after = Fingerprint.of(roots, earlier=before)
+        display.write_bytecode()
         tampered = installed.result()
     held = all(run.isolation.get("level") == "full" for run in runs)
     if cache is not None and not tampered and not held:
@@ -242,20 +244,36 @@ class Display:
         self._bar = None  # the progress bar's context while it is drawn
         self._advance = None
         self._closed = False
+        self._uncached: list[str] = []  # grader modules start() compiled without caching them
 
     def start(self, _exercise=None) -> None:
         with self._lock:
             if self._advance is not None or self._closed:
                 return
             # Children are running: Python must not write a .pyc into the grading files now (it
-            # would show as a change to them). These modules compile from source instead.
+            # would show as a change to them). These modules compile from source instead, and
+            # write_bytecode caches them once the children are done.
+            imported = set(sys.modules)
             was_off, sys.dont_write_bytecode = sys.dont_write_bytecode, True
             try:
                 from grader.writers.terminal import grading_progress
             finally:
                 sys.dont_write_bytecode = was_off
+            if not was_off:
+                self._uncached = _without_bytecode(set(sys.modules) - imported)
             self._bar = grading_progress(self._make_console(), self.total)
             self._advance = self._bar.__enter__()
+
+    def write_bytecode(self) -> None:
+        """Write the bytecode start() could not, for the next grade to load instead of compiling
+        it again. Only once no child runs and the grading files' last fingerprint is taken."""
+        import py_compile
+        from importlib.util import cache_from_source
+
+        for source in self._uncached:
+            with contextlib.suppress(OSError, py_compile.PyCompileError):
+                py_compile.compile(source, cfile=cache_from_source(source), doraise=True)
+        self._uncached = []
 
     def advance(self, run) -> None:
         self.start()
@@ -279,6 +297,20 @@ class Display:
 
             self._console = make_console()
         return self._console
+
+
+def _without_bytecode(names) -> list[str]:
+    """Source files of these grader modules that have no cached bytecode."""
+    from importlib.util import cache_from_source
+
+    found = []
+    for name in sorted(names):
+        source = getattr(sys.modules.get(name), "__file__", None)
+        if not source or not source.endswith(".py") or GRADER_DIR not in Path(source).parents:
+            continue
+        if not os.path.exists(cache_from_source(source)):
+            found.append(source)
+    return found
 
 
 def _report_changes(
