@@ -75,8 +75,8 @@ def leave_at_once(code):
     """End the process now, without Python's teardown, when nothing is left to finish.
 
     When a verb returns, its files are written and closed; what is left is the interpreter
-    taking apart every module the grader loaded (rich, argparse, the results model...): 25 to
-    30 ms at the end of every grade on a 2-core machine, against 5 ms for a bare interpreter.
+    taking apart every module the grader loaded (rich, argparse, the results model...): 20 to
+    35 ms at the end of every grade on a 2-core machine, against 5 ms for a bare interpreter.
     The exit handlers still run (`play` releases its claim in one). A verb that returns with a
     thread still running, or an output that can no longer be written (a closed pipe), gets the
     ordinary exit instead."""
