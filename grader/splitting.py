@@ -102,10 +102,9 @@ def remember(runs: Iterable) -> None:
                 # database, a worker, session fixtures): of it, only its own body counts.
                 name = event.get("name")
                 duration = event.get("call_duration" if position == 0 else "duration")
-                if not isinstance(name, str) or file_of(name) not in known:
-                    continue
-                if isinstance(duration, (int, float)) and 0 <= duration < 3600:
-                    seconds[file_of(name)] = seconds.get(file_of(name), 0.0) + float(duration)
+                file = file_of(name) if isinstance(name, str) else None
+                if file in known and isinstance(duration, (int, float)) and 0 <= duration < 3600:
+                    seconds[file] = seconds.get(file, 0.0) + float(duration)
         if seconds:
             kept = timings.setdefault(run.exercise.folder, {})
             kept.update({name: round(value, 4) for name, value in seconds.items()})
