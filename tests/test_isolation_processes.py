@@ -362,6 +362,60 @@ def test_a_child_cannot_import_requests_which_only_docker_fixtures_need(course, 
     assert score_exercise(run).status == "pass", run.output_tail
 
 
+def test_tests_run_with_the_collector_on_at_its_defaults_and_start_up_frozen_out_of_it(
+    course, target
+):
+    import gc
+
+    folder = target(
+        attack("""
+        import gc as _gc
+        cycle = []
+        cycle.append(cycle)
+        del cycle
+        probe(
+            enabled=_gc.isenabled(),
+            threshold=list(_gc.get_threshold()),
+            frozen=_gc.get_freeze_count(),
+            collected=_gc.collect(),
+        )
+    """)
+    )
+    (run,) = grade(course, folder, "adder").values()
+    (seen,) = probes(run)
+    assert seen["enabled"] is True, seen
+    assert seen["threshold"] == list(gc.get_threshold()), seen
+    # pytest, the grader's plugin and the suite: thousands of objects no collection walks again.
+    assert seen["frozen"] > 10_000, seen
+    # A cycle a test makes is still found.
+    assert seen["collected"] >= 1, seen
+    assert score_exercise(run).status == "pass", run.output_tail
+
+
+def test_the_collector_is_off_while_a_child_starts_and_collects_its_suite():
+    script = textwrap.dedent("""
+        import gc, json
+        from grader.child import StartUpCollector
+        collector = StartUpCollector()
+        during = gc.isenabled()
+        garbage = [[] for _ in range(50_000)]
+        collector.pytest_collection_finish(None)
+        print(json.dumps({"during": during, "after": gc.isenabled(), "frozen": gc.get_freeze_count()}))
+    """)
+    shown = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=Path(grader.__file__).parent.parent,
+    )
+    seen = json.loads(shown.stdout)
+    assert seen["during"] is False, seen
+    assert seen["after"] is True, seen
+    # Everything made while starting, none of it walked by a collection, is frozen at once.
+    assert seen["frozen"] > 50_000, seen
+
+
 def test_a_child_sees_a_minimal_environment_with_its_work_folder_as_home(
     course, target, tmp_path, monkeypatch
 ):
