@@ -362,6 +362,34 @@ def test_a_child_cannot_import_requests_which_only_docker_fixtures_need(course, 
     assert score_exercise(run).status == "pass", run.output_tail
 
 
+def test_a_child_runs_pyyaml_on_its_first_use_not_on_import(course, target):
+    folder = target(
+        attack("""
+        import sys as _sys
+        import yaml
+        ran_on_import = "yaml.reader" in _sys.modules
+        loaded = yaml.safe_load("points: [1, 2]")
+        from yaml import safe_dump
+        probe(
+            ran_on_import=ran_on_import,
+            loaded=loaded,
+            dumped=safe_dump({"a": 1}),
+            ran_on_use="yaml.reader" in _sys.modules,
+        )
+    """)
+    )
+    (run,) = grade(course, folder, "adder").values()
+    (seen,) = probes(run)
+    assert seen == {
+        "event": "probe",
+        "ran_on_import": False,
+        "loaded": {"points": [1, 2]},
+        "dumped": "a: 1\n",
+        "ran_on_use": True,
+    }, seen
+    assert score_exercise(run).status == "pass", run.output_tail
+
+
 def test_tests_run_with_the_collector_on_at_its_defaults_and_start_up_frozen_out_of_it(
     course, target
 ):
