@@ -120,19 +120,19 @@ def child_command(
         # suite folder first (its settings), the learner folder last (never shadowing anything).
         "sys_path": [str(suite_dir)],
         "sys_path_append": [str(exercise_dir)],
+        # Imported by the child and handed to pytest as modules: a "-p NAME" makes pytest read
+        # every installed distribution's entry points first (importlib.metadata, each time).
+        "plugins": ["grader.plugin", "pytest_timeout", *exercise.plugins],
     }
     pytest_args = [
         *([str(suite_dir / name) for name in files] if files else [str(suite_dir)]),
         "-c", str(suites_dir / "pytest.ini"),
         "--rootdir", str(suites_dir),
         "--confcutdir", str(suites_dir),
-        "-p", "grader.plugin",
-        "-p", "pytest_timeout",
         "-p", "no:cacheprovider",
         # Built-in plugins no suite uses: less start-up, and no pdb for a stray breakpoint().
         *("-p", "no:doctest", "-p", "no:junitxml", "-p", "no:pastebin", "-p", "no:legacypath"),
         *("-p", "no:setuponly", "-p", "no:setupplan", "-p", "no:stepwise", "-p", "no:debugging"),
-        *(arg for plugin in exercise.plugins for arg in ("-p", plugin)),
         *(("--ds", exercise.django_settings) if exercise.django_settings else ()),
         "--timeout", str(exercise.limits.test_seconds),
         "--kata-exercise-dir", str(exercise_dir),

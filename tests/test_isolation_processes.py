@@ -390,6 +390,29 @@ def test_a_child_runs_pyyaml_on_its_first_use_not_on_import(course, target):
     assert score_exercise(run).status == "pass", run.output_tail
 
 
+def test_a_child_loads_its_plugins_without_reading_every_distributions_metadata(course, target):
+    # pytest reads every installed distribution's entry points for each "-p NAME" it is given:
+    # the grader hands the child's plugins over as modules instead, so importlib.metadata,
+    # imported by pytest at start-up, runs only when something uses it.
+    folder = target(
+        attack("""
+        import importlib.metadata
+        ran_before_use = "distributions" in vars(importlib.metadata)
+        probe(ran_before_use=ran_before_use, version=importlib.metadata.version("pytest"))
+    """)
+    )
+    (run,) = grade(course, folder, "adder").values()
+    (seen,) = probes(run)
+    import pytest as grading_pytest
+
+    assert seen == {
+        "event": "probe",
+        "ran_before_use": False,
+        "version": grading_pytest.__version__,
+    }, seen
+    assert score_exercise(run).status == "pass", run.output_tail
+
+
 def test_tests_run_with_the_collector_on_at_its_defaults_and_start_up_frozen_out_of_it(
     course, target
 ):
