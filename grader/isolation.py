@@ -66,6 +66,7 @@ def child_environment(workdir: Path, tmp: Path) -> dict[str, str]:
         HOME=str(workdir), USERPROFILE=str(workdir),
         TMPDIR=str(tmp), TEMP=str(tmp), TMP=str(tmp),
         PYTEST_DISABLE_PLUGIN_AUTOLOAD="1",  # only the plugins the grader names
+        HYPOTHESIS_NO_PLUGINS="1",  # nor Hypothesis's (it reads every distribution's entry points)
         MALLOC_ARENA_MAX="2",  # keeps virtual memory low enough for the address-space limit
     )  # fmt: skip
     return env

@@ -393,10 +393,12 @@ def test_a_child_runs_pyyaml_on_its_first_use_not_on_import(course, target):
 def test_a_child_loads_its_plugins_without_reading_every_distributions_metadata(course, target):
     # pytest reads every installed distribution's entry points for each "-p NAME" it is given:
     # the grader hands the child's plugins over as modules instead, so importlib.metadata,
-    # imported by pytest at start-up, runs only when something uses it.
+    # imported by pytest at start-up, runs only when something uses it. Hypothesis, on import,
+    # looks for its own plugins the same way, unless told there are none.
     folder = target(
         attack("""
         import importlib.metadata
+        import hypothesis
         ran_before_use = "distributions" in vars(importlib.metadata)
         probe(ran_before_use=ran_before_use, version=importlib.metadata.version("pytest"))
     """)
