@@ -316,15 +316,17 @@ def _probe() -> Launcher:
         )
     notes: list[str] = []
     root = os.geteuid() == 0
-    uid, gid = _unprivileged_ids(notes) if root else (None, None)
+    # Both probes start a process: the uid's runs while the PID namespace's is tried.
+    ids = _UnprivilegedIds(notes) if root else None
     unshare = shutil.which("unshare")
+    namespaces = ("--pid", "--fork", "--mount-proc", "--kill-child")
+    user = () if root else ("--user", "--map-root-user")  # unprivileged: a user namespace too
+    prefix = (unshare, *user, *namespaces) if unshare else ()
+    refused = _refusal(prefix) if unshare else ""
+    uid, gid = ids.result() if ids else (None, None)
     if unshare is None:
         notes.append("no `unshare` command (util-linux): no PID namespace; reaped by ancestry")
         return Launcher(uid=uid, gid=gid, notes=tuple(notes))
-    namespaces = ("--pid", "--fork", "--mount-proc", "--kill-child")
-    user = () if root else ("--user", "--map-root-user")  # unprivileged: a user namespace too
-    prefix = (unshare, *user, *namespaces)
-    refused = _refusal(prefix)
     if refused:
         notes.append(f"PID namespace refused ({refused}): reaped by ancestry instead")
         return Launcher(uid=uid, gid=gid, notes=tuple(notes))
@@ -346,31 +348,51 @@ def _refusal(prefix: tuple[str, ...]) -> str:
     return lines[-1] if lines else f"exit code {done.returncode}"
 
 
-def _unprivileged_ids(notes: list[str]) -> tuple[int | None, int | None]:
-    """The uid and gid of the unprivileged user, if a child running as it can still grade."""
-    try:
-        import pwd
+class _UnprivilegedIds:
+    """The uid and gid of the unprivileged user, if a child running as it can still grade.
 
-        entry = pwd.getpwnam(UNPRIVILEGED_USER)
-    except (ImportError, KeyError):
-        notes.append(f"no user {UNPRIVILEGED_USER!r}: children run as root")
-        return None, None
-    # The interpreter and its packages must be readable by that user (a virtualenv in a
-    # private home folder is not): try an import as it, once.
-    probe = (
-        f"import os; os.setgroups([]); os.setgid({entry.pw_gid}); os.setuid({entry.pw_uid}); "
-        "import pytest"
-    )
-    done = subprocess.run(
-        [sys.executable, "-I", "-B", "-c", probe],
-        capture_output=True, text=True, timeout=30, check=False, cwd="/",
-    )  # fmt: skip
-    if done.returncode != 0:
-        notes.append(
-            f"user {UNPRIVILEGED_USER!r} cannot read the grading interpreter: children keep uid 0 (without capabilities where the lock-down holds)"
+    The interpreter and its packages must be readable by that user (a virtualenv in a private
+    home folder is not): an import as it is tried once, started here, read by ``result``."""
+
+    def __init__(self, notes: list[str]) -> None:
+        self.notes = notes
+        self.entry = self.trial = None
+        try:
+            import pwd
+
+            self.entry = pwd.getpwnam(UNPRIVILEGED_USER)
+        except (ImportError, KeyError):
+            return
+        trial = (
+            f"import os; os.setgroups([]); os.setgid({self.entry.pw_gid}); "
+            f"os.setuid({self.entry.pw_uid}); import pytest"
         )
-        return None, None
-    return entry.pw_uid, entry.pw_gid
+        with contextlib.suppress(OSError):
+            self.trial = subprocess.Popen(
+                [sys.executable, "-I", "-B", "-c", trial],
+                stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+                cwd="/",
+            )  # fmt: skip
+
+    def result(self) -> tuple[int | None, int | None]:
+        if self.entry is None:
+            self.notes.append(f"no user {UNPRIVILEGED_USER!r}: children run as root")
+            return None, None
+        if self.trial is None or _exit_code(self.trial, timeout=30) != 0:
+            self.notes.append(
+                f"user {UNPRIVILEGED_USER!r} cannot read the grading interpreter: children keep uid 0 (without capabilities where the lock-down holds)"
+            )
+            return None, None
+        return self.entry.pw_uid, self.entry.pw_gid
+
+
+def _exit_code(process: subprocess.Popen, timeout: float) -> int | None:
+    try:
+        return process.wait(timeout=timeout)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait()
+        return None
 
 
 def hand_over(path: Path, uid: int | None, gid: int | None) -> None:

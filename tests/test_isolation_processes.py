@@ -598,3 +598,17 @@ def test_the_snapshot_is_private_read_only_and_gone_after_the_run(course):
         assert copy.stat().st_mode & 0o777 == 0o444
         assert snapshot.code_root.stat().st_mode & 0o777 == 0o555
     assert not snapshot.root.exists()
+
+
+@needs_linux
+def test_the_launcher_probe_says_why_children_keep_the_graders_uid(monkeypatch):
+    """Root tries two things at once: a PID namespace, and an import as the unprivileged user.
+    Without that user, children keep root's uid, the note says so, and the namespace stands."""
+    if os.geteuid() != 0:
+        pytest.skip("only a root grader gives its children another uid")
+    expected = isolation._probe.__wrapped__()
+    monkeypatch.setattr(isolation, "UNPRIVILEGED_USER", "kata-no-such-user")
+    probed = isolation._probe.__wrapped__()
+    assert (probed.uid, probed.gid) == (None, None), probed
+    assert probed.notes[0] == "no user 'kata-no-such-user': children run as root", probed.notes
+    assert (probed.prefix, probed.pid_namespace) == (expected.prefix, expected.pid_namespace)
