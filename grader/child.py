@@ -317,7 +317,13 @@ class _RunsOnFirstUse(type(sys)):
 
     def __getattr__(self, attribute: str):
         self.__class__ = type(sys)
-        self.__spec__.loader.exec_module(self)
+        try:
+            self.__spec__.loader.exec_module(self)
+        except BaseException:
+            # As a failed import: the next import tries again instead of finding half a module.
+            if sys.modules.get(self.__name__) is self:
+                del sys.modules[self.__name__]
+            raise
         return getattr(self, attribute)
 
 

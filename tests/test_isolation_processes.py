@@ -390,6 +390,32 @@ def test_a_child_runs_pyyaml_on_its_first_use_not_on_import(course, target):
     assert score_exercise(run).status == "pass", run.output_tail
 
 
+def test_a_module_run_on_first_use_that_fails_is_gone_as_after_a_failed_import(tmp_path):
+    (tmp_path / "kata_breaks.py").write_text("value = 1\nraise RuntimeError('boom')\n")
+    script = textwrap.dedent(f"""
+        import sys
+        sys.path.insert(0, {str(tmp_path)!r})
+        from grader import child
+        child.LOADED_ON_FIRST_USE = ("kata_breaks",)
+        child.load_on_first_use()
+        import kata_breaks
+        try:
+            kata_breaks.value
+        except RuntimeError as error:
+            print((str(error), "kata_breaks" in sys.modules), flush=True)
+        import kata_breaks
+    """)
+    shown = subprocess.run(
+        [sys.executable, "-c", script],
+        capture_output=True,
+        text=True,
+        cwd=Path(grader.__file__).parent.parent,
+    )
+    # The second import runs the module again (and fails again), as Python's own would.
+    assert shown.returncode == 1 and "RuntimeError: boom" in shown.stderr, shown
+    assert shown.stdout.strip() == "('boom', False)", shown
+
+
 def test_a_child_loads_its_plugins_without_reading_every_distributions_metadata(course, target):
     # pytest reads every installed distribution's entry points for each "-p NAME" it is given:
     # the grader hands the child's plugins over as modules instead, so importlib.metadata,
