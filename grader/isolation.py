@@ -316,23 +316,31 @@ def _probe() -> Launcher:
         )
     notes: list[str] = []
     root = os.geteuid() == 0
-    # Both probes start a process: the uid's runs while the PID namespace's is tried.
-    ids = _UnprivilegedIds(notes) if root else None
-    unshare = shutil.which("unshare")
-    namespaces = ("--pid", "--fork", "--mount-proc", "--kill-child")
-    user = () if root else ("--user", "--map-root-user")  # unprivileged: a user namespace too
-    prefix = (unshare, *user, *namespaces) if unshare else ()
-    refused = _refusal(prefix) if unshare else ""
-    uid, gid = ids.result() if ids else (None, None)
-    if unshare is None:
-        notes.append("no `unshare` command (util-linux): no PID namespace; reaped by ancestry")
-        return Launcher(uid=uid, gid=gid, notes=tuple(notes))
-    if refused:
-        notes.append(f"PID namespace refused ({refused}): reaped by ancestry instead")
+    # Both trials start a process: the import as the unprivileged user runs while the PID
+    # namespace is tried.
+    ids = _UnprivilegedIds() if root else None
+    prefix, refusal = _pid_namespace(root)
+    uid, gid = ids.result(notes) if ids else (None, None)
+    if refusal:
+        notes.append(refusal)
         return Launcher(uid=uid, gid=gid, notes=tuple(notes))
     # Unprivileged, the child shares the grader's uid: its read-only view is what keeps it from
     # the grader's files (the runner's report says when that view could not be made).
     return Launcher(prefix, True, not root, uid, gid, tuple(notes))
+
+
+def _pid_namespace(root: bool) -> tuple[tuple[str, ...], str]:
+    """The command prefix that starts a child in a PID namespace of its own, or why none."""
+    unshare = shutil.which("unshare")
+    if unshare is None:
+        return (), "no `unshare` command (util-linux): no PID namespace; reaped by ancestry"
+    namespaces = ("--pid", "--fork", "--mount-proc", "--kill-child")
+    user = () if root else ("--user", "--map-root-user")  # unprivileged: a user namespace too
+    prefix = (unshare, *user, *namespaces)
+    refused = _refusal(prefix)
+    if refused:
+        return (), f"PID namespace refused ({refused}): reaped by ancestry instead"
+    return prefix, ""
 
 
 def _refusal(prefix: tuple[str, ...]) -> str:
@@ -354,8 +362,7 @@ class _UnprivilegedIds:
     The interpreter and its packages must be readable by that user (a virtualenv in a private
     home folder is not): an import as it is tried once, started here, read by ``result``."""
 
-    def __init__(self, notes: list[str]) -> None:
-        self.notes = notes
+    def __init__(self) -> None:
         self.entry = self.trial = None
         try:
             import pwd
@@ -374,12 +381,13 @@ class _UnprivilegedIds:
                 cwd="/",
             )  # fmt: skip
 
-    def result(self) -> tuple[int | None, int | None]:
+    def result(self, notes: list[str]) -> tuple[int | None, int | None]:
+        """The ids, or (None, None) with the reason added to ``notes``."""
         if self.entry is None:
-            self.notes.append(f"no user {UNPRIVILEGED_USER!r}: children run as root")
+            notes.append(f"no user {UNPRIVILEGED_USER!r}: children run as root")
             return None, None
         if self.trial is None or _exit_code(self.trial, timeout=30) != 0:
-            self.notes.append(
+            notes.append(
                 f"user {UNPRIVILEGED_USER!r} cannot read the grading interpreter: children keep uid 0 (without capabilities where the lock-down holds)"
             )
             return None, None
