@@ -84,6 +84,17 @@ def probes(run: ChildRun) -> list[dict]:
     return run.events_of("probe")
 
 
+def run_in_python(script: str) -> subprocess.CompletedProcess:
+    """``script`` in a fresh interpreter that imports this checkout's grader (grader.child's
+    start-up pieces change process-wide state: never in the test process)."""
+    return subprocess.run(
+        [sys.executable, "-c", textwrap.dedent(script)],
+        capture_output=True,
+        text=True,
+        cwd=Path(grader.__file__).parent.parent,
+    )
+
+
 def assert_bystander_fails(run: ChildRun) -> None:
     """The greeter is a stub: whatever the attacker did, it must not pass."""
     result = score_exercise(run)
@@ -392,7 +403,7 @@ def test_a_child_runs_pyyaml_on_its_first_use_not_on_import(course, target):
 
 def test_a_module_run_on_first_use_that_fails_is_gone_as_after_a_failed_import(tmp_path):
     (tmp_path / "kata_breaks.py").write_text("value = 1\nraise RuntimeError('boom')\n")
-    script = textwrap.dedent(f"""
+    script = f"""
         import sys
         sys.path.insert(0, {str(tmp_path)!r})
         from grader import child
@@ -404,13 +415,8 @@ def test_a_module_run_on_first_use_that_fails_is_gone_as_after_a_failed_import(t
         except RuntimeError as error:
             print((str(error), "kata_breaks" in sys.modules), flush=True)
         import kata_breaks
-    """)
-    shown = subprocess.run(
-        [sys.executable, "-c", script],
-        capture_output=True,
-        text=True,
-        cwd=Path(grader.__file__).parent.parent,
-    )
+    """
+    shown = run_in_python(script)
     # The second import runs the module again (and fails again), as Python's own would.
     assert shown.returncode == 1 and "RuntimeError: boom" in shown.stderr, shown
     assert shown.stdout.strip() == "('boom', False)", shown
@@ -472,7 +478,7 @@ def test_tests_run_with_the_collector_on_at_its_defaults_and_start_up_frozen_out
 
 
 def test_the_collector_is_off_while_a_child_starts_and_collects_its_suite():
-    script = textwrap.dedent("""
+    script = """
         import gc, json
         from grader.child import StartUpCollector
         collector = StartUpCollector()
@@ -480,14 +486,9 @@ def test_the_collector_is_off_while_a_child_starts_and_collects_its_suite():
         garbage = [[] for _ in range(50_000)]
         collector.pytest_collection_finish(None)
         print(json.dumps({"during": during, "after": gc.isenabled(), "frozen": gc.get_freeze_count()}))
-    """)
-    shown = subprocess.run(
-        [sys.executable, "-c", script],
-        capture_output=True,
-        text=True,
-        check=True,
-        cwd=Path(grader.__file__).parent.parent,
-    )
+    """
+    shown = run_in_python(script)
+    assert shown.returncode == 0, shown
     seen = json.loads(shown.stdout)
     assert seen["during"] is False, seen
     assert seen["after"] is True, seen
