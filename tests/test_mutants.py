@@ -1,7 +1,8 @@
 """Every deliberately wrong solution in tests/mutants/ is caught by the test it names.
 
 A mutant is `tests/mutants/NN_slug/<name>/` holding files that replace the solution's; its
-module docstring reads "Wrong: <what>. Caught by: <test name>."
+module docstring reads "Wrong: <what>. Caught by: <test name>." A "Says: <words>." before
+"Caught by" adds that each of those tests fails with a message holding those words.
 """
 
 from __future__ import annotations
@@ -30,12 +31,19 @@ def caught_by(mutant: Path) -> list[str]:
         doc = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or ""
         match = re.search(r"Caught by:\s*(.+?)\.?\s*$", doc, re.S)
         if match:
-            return [
-                name.strip(" `")
-                for name in re.split(r",|\band\b", match.group(1))
-                if name.strip(" `")
-            ]
+            names = (name.strip().strip("`") for name in re.split(r",|\band\b", match.group(1)))
+            return [name for name in names if name]
     return []
+
+
+def says(mutant: Path) -> str | None:
+    """The words each catching test's failure message holds, where the docstring says them."""
+    for path in sorted(mutant.rglob("*.py")):
+        doc = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or ""
+        match = re.search(r"Says:\s*(.+?)\.\s*Caught by:", doc, re.S)
+        if match:
+            return " ".join(match.group(1).split())
+    return None
 
 
 @pytest.fixture(scope="module")
@@ -73,3 +81,18 @@ def test_mutant_is_caught_by_the_test_it_names(mutant, graded):
     failed = {test.function.split("[")[0] for test in result.failures}
     missed = [name for name in names if name.split("[")[0] not in failed]
     assert not missed, f"{mutant.name}: {missed} passed; failing tests were {sorted(failed)}"
+
+
+SAYING = [mutant for mutant in MUTANTS if says(mutant)]
+
+
+@pytest.mark.parametrize("mutant", SAYING, ids=[f"{m.parent.name}/{m.name}" for m in SAYING])
+def test_mutant_is_caught_with_the_message_it_names(mutant, graded):
+    words = says(mutant)
+    result = graded[mutant]
+    messages = {test.function.split("[")[0]: test.message for test in result.failures}
+    for name in caught_by(mutant):
+        message = " ".join(messages.get(name.split("[")[0], "").split())
+        assert words in message, (
+            f"{mutant.name}: {name} must fail saying {words!r}; it said {message[:400]!r}"
+        )

@@ -5,8 +5,6 @@ Kept out of the test module so its failure messages are exactly what is written 
 
 from __future__ import annotations
 
-from contextlib import nullcontext
-
 from compact_helpers import Collide, FixedNaN, T, check_invariants, same
 from hypothesis import strategies as st
 
@@ -124,20 +122,14 @@ def snapshot(d, steps):
         ) from None
 
 
-def check_against_dict(new_dict, operations, learner=None):
-    """Run ``operations`` on ``new_dict()`` and on a dict, side by side, and compare after each.
-
-    ``learner`` is entered around every call into the learner's code (the test's line counter);
-    the comparisons in between are the suite's own and run outside it."""
-    learner = learner or nullcontext()
-    with learner:
-        d = new_dict()
+def check_against_dict(new_dict, operations):
+    """Run ``operations`` on ``new_dict()`` and on a dict, side by side, and compare after each."""
+    d = new_dict()
     ref = {}
     done = []
     for operation in operations:
         done.append(operation)
-        with learner:
-            got = apply(d, operation)
+        got = apply(d, operation)
         expected = apply(ref, operation)
         if not same(got, expected):
             types = ""
@@ -151,8 +143,7 @@ def check_against_dict(new_dict, operations, learner=None):
                 f"the last step gave {got!r}, dict gave {expected!r} "
                 f"(('raised', name) means that exception was raised){types}"
             )
-        with learner:
-            pairs = snapshot(d, done)
+        pairs = snapshot(d, done)
         expected_pairs = list(ref.items())
         if pairs != expected_pairs:
             raise AssertionError(
@@ -174,10 +165,8 @@ def check_against_dict(new_dict, operations, learner=None):
                 f"expected types {[(type(k).__name__, type(v).__name__) for k, v in expected_pairs]}"
                 f"\ngot types      {[(type(k).__name__, type(v).__name__) for k, v in pairs]}"
             )
-        with learner:
-            check_invariants(d, After(done))
-    with learner:
-        equal = (d == ref) is True and (ref == d) is True
+        check_invariants(d, After(done))
+    equal = (d == ref) is True and (ref == d) is True
     if not equal:
         raise AssertionError(
             f"CompactDict and dict must compare equal (task 5, rule 3) after: {history(done)}"

@@ -58,7 +58,13 @@ Determinism: the keys the tests use have run-independent hashes (ints, tuples of
 ``compact_helpers.Text`` strings, ``FixedNaN``, ``Collide``), so where keys land, and therefore
 the grade, is the same on every run. The only exception is keyword-argument names (plain
 str), each in a table of one or two keys. Endless probe loops are stopped by counting executed
-lines of learner code (``LineCounter``), not by a clock.
+lines of learner code (``LineCounter``), not by a clock: a guarded block (a test, an example,
+an operation) runs untraced until it has used ``UNTRACED_CPU_SECONDS`` of CPU, which no block of
+a correct solution comes near, and from then on stops after its limit of lines. An endless loop
+always gets there and fails with the same message on every machine; correct code never gets
+there. Between the two, code that finishes but is far slower than it needs to be (probe chains
+through many deleted entries, say) is judged by what it returns when it finishes within that
+CPU time; on a much slower machine it could run out of lines instead.
 
 Rule table (README task.rule → tests):
     1.1  test_probe_sequence_rejects_sizes_that_are_not_powers_of_two
@@ -95,10 +101,8 @@ Rule table (README task.rule → tests):
     5.8  test_random_operation_sequences_match_dict
 """
 
-import sys
-
 import pytest
-from compact_helpers import ENDLESS_LOOP_MESSAGE, LineCounter
+from compact_helpers import LineCounter, counted_when_slow, endless_loop_message
 
 # Far above what a correct solution runs in any one test (the reference: under 300,000).
 LINES_PER_TEST = 3_000_000
@@ -108,20 +112,16 @@ LINES_PER_TEST = 3_000_000
 def endless_loop_guard(request):
     """Stop a test whose learner code runs an absurd number of lines: an endless loop.
 
-    Counting lines is deterministic, so a learner gets this message at once instead of a
-    timeout, and the same code always gets the same result. Hypothesis tests guard each
-    example themselves (tracing hypothesis' own engine would make them slow).
+    Counting lines is deterministic, so a learner gets this message instead of a timeout, and
+    the same code always gets the same result. Hypothesis tests guard each example themselves
+    (tracing hypothesis' own engine would make them slow).
     """
     if getattr(request.function, "is_hypothesis_test", False):
         yield None
         return
-    counter = LineCounter(
-        LINES_PER_TEST, ENDLESS_LOOP_MESSAGE.format(limit=LINES_PER_TEST, scope="test")
-    )
-    previous = sys.gettrace()
-    sys.settrace(counter.on_call)
-    yield counter
-    sys.settrace(previous)
+    counter = LineCounter(LINES_PER_TEST, endless_loop_message(LINES_PER_TEST, "test"))
+    with counted_when_slow(counter):
+        yield counter
 
 
 @pytest.fixture

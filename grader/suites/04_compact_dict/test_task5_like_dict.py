@@ -2,7 +2,15 @@
 
 import compact_model
 import pytest
-from compact_helpers import ENDLESS_LOOP_MESSAGE, LineCounter, T, Traced, line_budget, same, shown
+from compact_helpers import (
+    LineCounter,
+    T,
+    counted_when_slow,
+    endless_loop_message,
+    line_budget,
+    same,
+    shown,
+)
 from hypothesis import HealthCheck, Phase, given, settings
 
 
@@ -290,6 +298,6 @@ def test_random_operation_sequences_match_dict(runs):
     from grader.loader import load
 
     limit = 300_000
-    learner = Traced(LineCounter(limit, ENDLESS_LOOP_MESSAGE.format(limit=limit, scope="example")))
-    for operations in runs:
-        compact_model.check_against_dict(load("compact_dict").CompactDict, operations, learner)
+    with counted_when_slow(LineCounter(limit, endless_loop_message(limit, "example"))):
+        for operations in runs:
+            compact_model.check_against_dict(load("compact_dict").CompactDict, operations)
