@@ -26,24 +26,27 @@ MUTANTS = sorted(path for path in MUTANTS_DIR.glob("[0-9][0-9]_*/*") if path.is_
 pytestmark = pytest.mark.slow
 
 
-def caught_by(mutant: Path) -> list[str]:
+def docstring(mutant: Path) -> str:
+    """The docstring that says what the mutant gets wrong: the first of its files' that does."""
     for path in sorted(mutant.rglob("*.py")):
         doc = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or ""
-        match = re.search(r"Caught by:\s*(.+?)\.?\s*$", doc, re.S)
-        if match:
-            names = (name.strip().strip("`") for name in re.split(r",|\band\b", match.group(1)))
-            return [name for name in names if name]
-    return []
+        if "Caught by:" in doc:
+            return doc
+    return ""
+
+
+def caught_by(mutant: Path) -> list[str]:
+    match = re.search(r"Caught by:\s*(.+?)\.?\s*$", docstring(mutant), re.S)
+    if not match:
+        return []
+    names = (name.strip().strip("`") for name in re.split(r",|\band\b", match.group(1)))
+    return [name for name in names if name]
 
 
 def says(mutant: Path) -> str | None:
     """The words each catching test's failure message holds, where the docstring says them."""
-    for path in sorted(mutant.rglob("*.py")):
-        doc = ast.get_docstring(ast.parse(path.read_text(encoding="utf-8"))) or ""
-        match = re.search(r"Says:\s*(.+?)\.\s*Caught by:", doc, re.S)
-        if match:
-            return " ".join(match.group(1).split())
-    return None
+    match = re.search(r"Says:\s*(.+?)\.\s*Caught by:", docstring(mutant), re.S)
+    return " ".join(match.group(1).split()) if match else None
 
 
 @pytest.fixture(scope="module")

@@ -193,12 +193,15 @@ class LineCounter:
         self.count = 0
         self._learner_files: dict[str, bool] = {}
 
-    def on_call(self, frame, event, arg):
+    def is_learner(self, frame) -> bool:
         filename = frame.f_code.co_filename
         is_learner = self._learner_files.get(filename)
         if is_learner is None:
             is_learner = self._learner_files[filename] = loader.is_learner_file(filename)
-        return self.on_line if is_learner else None
+        return is_learner
+
+    def on_call(self, frame, event, arg):
+        return self.on_line if self.is_learner(frame) else None
 
     def on_line(self, frame, event, arg):
         if event == "line":
@@ -212,7 +215,7 @@ class LineCounter:
         callers) and in every one called later, as a debugger attaches."""
         sys.settrace(self.on_call)
         while frame is not None:
-            if self.on_call(frame, "call", None):
+            if self.is_learner(frame):
                 frame.f_trace = self.on_line
             frame = frame.f_back
 
