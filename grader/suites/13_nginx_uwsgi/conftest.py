@@ -120,7 +120,7 @@ import kata_nginx
 import kata_uwsgi
 import pytest
 from kata_apps import LegacyBackend, RecordingApp
-from kata_servers import UWSGI_MISSING, UwsgiPeer, free_port, uwsgi_available
+from kata_servers import UWSGI_MISSING, UwsgiPeer, uwsgi_available
 from kata_uwsgi import CaptureServer, start_thread_server, stop_thread_server
 
 
@@ -154,11 +154,9 @@ def uwsgi_peer(workspace, capture):
     """Real uWSGI: the echo app on a uwsgi socket, and its HTTP router sending to `capture`."""
     if not uwsgi_available():
         pytest.fail(UWSGI_MISSING, pytrace=False)
-    peer = UwsgiPeer(workspace, capture.address)
     try:
-        peer.wait_until_ready()
+        peer = UwsgiPeer.start(workspace, capture.address)
     except RuntimeError as error:
-        peer.stop()
         pytest.fail(f"The grader could not start uWSGI: {error}", pytrace=False)
     yield peer
     peer.stop()
@@ -305,8 +303,9 @@ def learner_config() -> str:
 
 def _start_nginx(nginx_binary, folder, learner_config, uwsgi_address, http_backend):
     try:
-        site = kata_nginx.prepare(folder, learner_config, free_port(), uwsgi_address, http_backend)
-        return kata_nginx.start(nginx_binary, site)
+        return kata_nginx.start_on_a_free_port(
+            nginx_binary, folder, learner_config, uwsgi_address, http_backend
+        )
     except kata_nginx.NginxError as error:
         pytest.fail(str(error), pytrace=False)
 

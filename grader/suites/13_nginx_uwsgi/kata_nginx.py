@@ -17,11 +17,13 @@ from __future__ import annotations
 import os
 import re
 import shutil
-import socket
 import subprocess
 import time
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
+
+from kata_servers import PORT_TRIES, PortTaken, free_port, listens_on, port_taken
 
 NGINX_ENV = "KATA_NGINX"
 NGINX_MISSING = (
@@ -105,6 +107,10 @@ def _user_directive() -> str:
 
 class NginxError(Exception):
     """nginx refused the configuration or did not start; the message is for the learner."""
+
+
+class NginxPortTaken(NginxError, PortTaken):
+    """Another program took the port picked for nginx before nginx could bind it."""
 
 
 def find_nginx() -> str | None:
@@ -249,6 +255,9 @@ class RunningNginx:
         return f"http://127.0.0.1:{self.site.listen_port}{path}"
 
     def wait_until_listening(self, seconds: float = 10.0) -> None:
+        """Until nginx itself listens on the site's port: another program answering there is
+        not nginx (NginxPortTaken as soon as nginx says the port is taken)."""
+        port = self.site.listen_port
         deadline = time.monotonic() + seconds
         while time.monotonic() < deadline:
             if self.process.poll() is not None:
@@ -256,10 +265,12 @@ class RunningNginx:
                     f"nginx stopped at start-up (exit code {self.process.returncode}):\n"
                     + learner_words(self.startup_output(), self.site)
                 )
-            with socket.socket() as probe:
-                probe.settimeout(0.2)
-                if probe.connect_ex(("127.0.0.1", self.site.listen_port)) == 0:
-                    return
+            if listens_on(self.pid, port):
+                return
+            if port_taken(self.startup_output(), port):
+                raise NginxPortTaken(
+                    f"nginx could not listen on 127.0.0.1:{port}: another program took the port"
+                )
             time.sleep(0.01)
         raise NginxError(
             f"nginx did not listen on 127.0.0.1:{self.site.listen_port} within {seconds:.0f} s. "
@@ -296,6 +307,26 @@ def start(nginx: str, site: Site, **popen) -> RunningNginx:
         running.stop()
         raise
     return running
+
+
+def start_on_a_free_port(
+    nginx: str,
+    folder: Path,
+    learner_text: str,
+    uwsgi_address: str,
+    http_backend: str,
+    ports: Iterable[int] | None = None,
+) -> RunningNginx:
+    """`start` on a free port, and on another while the port is taken before nginx binds it.
+    ``ports`` yields the ports to try: new free ones by default."""
+    ports = iter(ports) if ports is not None else iter(free_port, None)
+    for _ in range(PORT_TRIES):
+        site = prepare(folder, learner_text, next(ports), uwsgi_address, http_backend)
+        try:
+            return start(nginx, site)
+        except NginxPortTaken:
+            continue
+    raise NginxError(f"nginx found every port it was given taken ({PORT_TRIES} tries)")
 
 
 # ── The config as nginx reads it, without nginx: crossplane ───────────────────────────────────
