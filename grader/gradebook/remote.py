@@ -115,8 +115,10 @@ def grade_class_remote(
 
 
 def _wait_for_a_worker(app, broker: str, seconds: float) -> None:
+    # A ping collects replies for its whole timeout unless told how many to wait for: one
+    # worker's answer is enough here and in _collect, a second sooner than the timeout.
     deadline = time.monotonic() + seconds
-    while not app.control.ping(timeout=1.0):
+    while not app.control.ping(timeout=1.0, limit=1):
         if time.monotonic() > deadline:
             raise _no_workers(broker, seconds)
 
@@ -184,7 +186,7 @@ def _collect(app, broker, tasks, gathered, waiting, on_run, finish, worker_wait)
         now = time.monotonic()
         if now - last_news > _PING_EVERY and now - last_ping > _PING_EVERY:
             last_ping = now
-            if app.control.ping(timeout=1.0):
+            if app.control.ping(timeout=1.0, limit=1):
                 last_news = now  # somebody is grading: a long submission, not a lost farm
             elif now - last_news > worker_wait:
                 raise _no_workers(broker, worker_wait)
