@@ -312,3 +312,32 @@ def test_grade_reports_a_split_exercise_as_it_reports_it_whole(split_course, tmp
     assert [t["name"] for t in split["tests"]] == [t["name"] for t in whole["tests"]]
     assert split["isolation"]["level"] == whole["isolation"]["level"]
     assert reports["split"]["integrity_problems"] == []
+
+
+@pytest.mark.slow
+def test_a_wrong_answer_that_races_the_worker_scores_the_same_split_and_whole(
+    tmp_path, monkeypatch
+):
+    """17's mutant that sends its task inside the transaction: the worker may take the task
+    before the commit. Split, the worker is idle sooner and used to win that race every time,
+    failing a task 3 test on task 4's mistake; the suite now holds the task until the request
+    is over, so only task 4's tests decide, split or whole."""
+    monkeypatch.setenv("KATA_CACHE_DIR", str(tmp_path / "cache"))
+    course = load_course()
+    exercise = find(course, "17")
+    assert exercise.split, "17 is split when graded alone"
+    target = tmp_path / "target"
+    shutil.copytree(course.solutions_dir / exercise.folder, target / exercise.folder)
+    mutant = HERE / "mutants" / exercise.folder / "delay_inside_transaction"
+    shutil.copytree(mutant, target / exercise.folder, dirs_exist_ok=True)
+
+    (split,) = run_exercises([exercise], target, jobs=2)
+    (whole,) = run_exercises([exercise], target, jobs=1)
+
+    assert len(split.parts) >= 2 and not whole.parts
+    failed = {
+        name: sorted((t.task, t.function) for t in score_exercise(run).tests if not t.passed)
+        for name, run in (("split", split), ("whole", whole))
+    }
+    assert failed["split"] == failed["whole"], failed
+    assert failed["whole"] and {task for task, _name in failed["whole"]} == {4}, failed

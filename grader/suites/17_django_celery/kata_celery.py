@@ -16,6 +16,9 @@ WAIT_SECONDS = 8.0  # below the 10 s per-test limit, so a stuck task fails with 
 # worker thread for good): later tests wait briefly, so the exercise ends within its limit.
 STUCK_WAIT_SECONDS = 1.0
 _stuck = threading.Event()
+# The longest Recorder.holding_tasks keeps a task from starting: a request that waits for the
+# very task it sent (it must not) still gets it after this long.
+HOLD_SECONDS = 3.0
 
 
 def wait_seconds() -> float:
@@ -47,6 +50,20 @@ class Recorder:
     received: list[tuple[str, str]] = field(default_factory=list)  # (task name, task id)
     started: list[Started] = field(default_factory=list)
     _lock: threading.Lock = field(default_factory=threading.Lock)
+    _tasks_may_start: threading.Event = field(default_factory=threading.Event)
+
+    def __post_init__(self) -> None:
+        self._tasks_may_start.set()
+
+    @contextlib.contextmanager
+    def holding_tasks(self):
+        """The worker starts no task until the block ends: a task sent inside a request runs
+        after that request has committed, whenever in the request it was sent."""
+        self._tasks_may_start.clear()
+        try:
+            yield
+        finally:
+            self._tasks_may_start.set()
 
     def connect(self) -> None:
         from celery import signals
@@ -104,6 +121,8 @@ class Recorder:
         request = getattr(task, "request", None)
         eager = bool(getattr(request, "is_eager", False))
         in_test_thread = threading.current_thread() is threading.main_thread()
+        if not in_test_thread:
+            self._tasks_may_start.wait(timeout=HOLD_SECONDS)
         with self._lock:
             received = any(tid == task_id for _, tid in self.received)
             record = Started(
