@@ -137,3 +137,22 @@ def test_uwsgi_is_started_again_when_a_port_it_was_given_is_taken(
     finally:
         peer.stop()
     assert never_contacted(taken_port)
+
+
+def test_where_the_os_hides_a_servers_sockets_anything_answering_counts(
+    suite_modules, taken_port, monkeypatch
+):
+    """psutil's AccessDenied (an OS that hides a process's sockets): the readiness check falls
+    back to whether something answers, never to "not ready" forever."""
+    import psutil
+
+    _kata_nginx, kata_servers = suite_modules
+    me, port = os.getpid(), taken_port.getsockname()[1]
+    assert kata_servers.listens_on(me, port), "this process listens there itself"
+
+    def hidden(self, kind="inet"):
+        raise psutil.AccessDenied(self.pid)
+
+    monkeypatch.setattr(psutil.Process, "net_connections", hidden)
+    assert kata_servers.listens_on(me, port)
+    assert not kata_servers.listens_on(me, kata_servers.free_port())

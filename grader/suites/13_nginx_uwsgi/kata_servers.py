@@ -47,7 +47,9 @@ def free_port() -> int:
 
 
 def listens_on(pid: int, port: int) -> bool:
-    """Whether process ``pid``, or a process it started, has a socket listening on ``port``."""
+    """Whether process ``pid``, or a process it started, has a socket listening on ``port``.
+    Where the OS hides a process's sockets (psutil's AccessDenied), whether anything answers
+    there: the only test left, and what the grader used before it could tell whose it is."""
     import psutil
 
     try:
@@ -55,14 +57,26 @@ def listens_on(pid: int, port: int) -> bool:
         family = [started, *started.children(recursive=True)]
     except psutil.Error:
         return False
+    hidden = False
     for process in family:
+        # psutil 6 renamed Process.connections to net_connections.
+        sockets_of = getattr(process, "net_connections", None) or process.connections
         try:
-            sockets = process.net_connections(kind="tcp")
+            sockets = sockets_of(kind="tcp")
+        except psutil.AccessDenied:
+            hidden = True
+            continue
         except psutil.Error:
             continue
         if any(s.status == psutil.CONN_LISTEN and s.laddr.port == port for s in sockets):
             return True
-    return False
+    return hidden and _answers(port)
+
+
+def _answers(port: int) -> bool:
+    with socket.socket() as probe:
+        probe.settimeout(0.2)
+        return probe.connect_ex(("127.0.0.1", port)) == 0
 
 
 def port_taken(output: str, *ports: int) -> bool:
