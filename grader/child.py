@@ -208,14 +208,41 @@ def _kill_namespace() -> int:
     return len(killed)
 
 
+SIOCGIFFLAGS, SIOCSIFFLAGS, IFF_UP = 0x8913, 0x8914, 0x1
+
+
+def loopback_up() -> str:
+    """In a network namespace of its own the child's loopback starts down: bring it up (its
+    servers listen there: nginx, uWSGI). "" when it is up, else why not."""
+    import fcntl
+    import socket
+    import struct
+
+    layout = "16sH22x"  # struct ifreq: the interface's name, then its flags
+    try:
+        with socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as handle:
+            asked = struct.pack(layout, b"lo", 0)
+            flags = struct.unpack(layout, fcntl.ioctl(handle, SIOCGIFFLAGS, asked))[1]
+            fcntl.ioctl(handle, SIOCSIFFLAGS, struct.pack(layout, b"lo", flags | IFF_UP))
+    except OSError as error:
+        return f"no loopback in the child's own network: {error.strerror or error}"
+    return ""
+
+
 def main(argv: list[str]) -> int:
     config = json.loads(argv[0])
     pytest_args = argv[argv.index("--") + 1 :]
     apply_limits(config)
+    # Before lock_down gives up the capability to configure it.
+    network = loopback_up() if config.get("own_network") else None
     held = {}
     if config.get("lock_down"):
         owner = (config.get("uid"), config.get("gid"))
         held = lock_down(config["writable"], config.get("temporary"), owner)
+    if network is not None:
+        held["own_network"] = not network
+        if network:
+            held.setdefault("notes", []).append(network)
     drop_privileges(config.get("uid"), config.get("gid"))
     _report(config, {"event": "isolation", **held})
     if os.getpid() != 1:

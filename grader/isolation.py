@@ -1,5 +1,6 @@
 """What a grading child can reach: a private read-only snapshot, a minimal environment, and on
-Linux its own PID namespace (and its own uid when the grader runs as root).
+Linux its own PID namespace, its own network (a loopback of its own), and its own uid when the
+grader runs as root.
 
 The runner asks this module for three things: the snapshot of the grader and the suites for one
 grade run (``snapshot``), a child's environment (``child_environment``), and how to start a
@@ -54,6 +55,9 @@ INHERITED = {
     "PATHEXT": "Windows: finding programs on PATH",
 }
 INHERITED_PREFIXES = ("LC_",)  # locale categories, as LANG
+# Variables that point the Celery suites at a broker on this machine (grader.brokers.choose):
+# with one set, a child shares the machine's network to reach it.
+REAL_BROKER_VARIABLES = ("KATA_REDIS_URL", "KATA_AMQP_URL", "CELERY_BROKER_URL")
 
 
 def child_environment(workdir: Path, tmp: Path) -> dict[str, str]:
@@ -289,10 +293,24 @@ class Launcher:
     uid: int | None = None  # run the child under this uid and gid (grader running as root)
     gid: int | None = None
     notes: tuple[str, ...] = field(default=())
+    # `unshare --net` works here too: a child can have a network of its own, loopback only.
+    network_namespace: bool = False
 
     @property
     def separate_uid(self) -> bool:
         return self.uid is not None
+
+
+def child_prefix(launcher: Launcher, environ=None) -> tuple[tuple[str, ...], bool]:
+    """(the command prefix that starts one child, whether it gets a network of its own).
+
+    Its own network holds nothing but its own loopback: no server of the machine, of the grader
+    or of another child is in reach, nor anything beyond the machine. Only a child that must
+    reach a real broker on this machine shares the machine's network."""
+    environ = os.environ if environ is None else environ
+    if launcher.network_namespace and not any(environ.get(v) for v in REAL_BROKER_VARIABLES):
+        return (*launcher.prefix, "--net"), True
+    return launcher.prefix, False
 
 
 _PROBING = threading.Lock()
@@ -319,28 +337,36 @@ def _probe() -> Launcher:
     # Both trials start a process: the import as the unprivileged user runs while the PID
     # namespace is tried.
     ids = _UnprivilegedIds() if root else None
-    prefix, refusal = _pid_namespace(root)
+    prefix, network, refusal = _pid_namespace(root)
     uid, gid = ids.result(notes) if ids else (None, None)
     if refusal:
         notes.append(refusal)
         return Launcher(uid=uid, gid=gid, notes=tuple(notes))
+    if not network:
+        notes.append(
+            "no network namespace: a child shares the machine's network, its loopback included"
+        )
     # Unprivileged, the child shares the grader's uid: its read-only view is what keeps it from
     # the grader's files (the runner's report says when that view could not be made).
-    return Launcher(prefix, True, not root, uid, gid, tuple(notes))
+    return Launcher(prefix, True, not root, uid, gid, tuple(notes), network)
 
 
-def _pid_namespace(root: bool) -> tuple[tuple[str, ...], str]:
-    """The command prefix that starts a child in a PID namespace of its own, or why none."""
+def _pid_namespace(root: bool) -> tuple[tuple[str, ...], bool, str]:
+    """(the command prefix that starts a child in a PID namespace of its own, whether a
+    network namespace can come with it, or why there is none)."""
     unshare = shutil.which("unshare")
     if unshare is None:
-        return (), "no `unshare` command (util-linux): no PID namespace; reaped by ancestry"
+        return (), False, "no `unshare` command (util-linux): no PID namespace; reaped by ancestry"
     namespaces = ("--pid", "--fork", "--mount-proc", "--kill-child")
     user = () if root else ("--user", "--map-root-user")  # unprivileged: a user namespace too
     prefix = (unshare, *user, *namespaces)
+    # One trial where both are allowed (the usual case); the second only where one is refused.
+    if not _refusal((*prefix, "--net")):
+        return prefix, True, ""
     refused = _refusal(prefix)
     if refused:
-        return (), f"PID namespace refused ({refused}): reaped by ancestry instead"
-    return prefix, ""
+        return (), False, f"PID namespace refused ({refused}): reaped by ancestry instead"
+    return prefix, False, ""
 
 
 def _refusal(prefix: tuple[str, ...]) -> str:

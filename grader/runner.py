@@ -103,6 +103,7 @@ def child_command(
     """The child's command line; ``files``, some of the suite's test files: only those run."""
     suites_dir = snapshot.suites_dir(exercise)
     suite_dir = snapshot.suite_dir(exercise)
+    prefix, own_network = isolation.child_prefix(launcher)
     config = {
         "memory_bytes": exercise.limits.memory_mb * 2**20,
         "cpu_seconds": int(exercise.limits.exercise_seconds + 5),
@@ -113,6 +114,7 @@ def child_command(
         "results_fd": results_fd,
         # Its own mount namespace comes with the PID namespace: lock it (grader.child.lock_down).
         "lock_down": launcher.pid_namespace,
+        "own_network": own_network,
         "writable": [str(workdir)],
         # Mounted in memory when the child locks down: pytest's tmp_path and the like.
         "temporary": str(workdir / "tmp"),
@@ -142,7 +144,7 @@ def child_command(
         "-q", "--no-header", "--tb=short",
     ]  # fmt: skip
     return [
-        *launcher.prefix,
+        *prefix,
         sys.executable,
         "-I",
         "-B",
@@ -241,6 +243,9 @@ def isolation_report(launcher: isolation.Launcher, reaped: int, held: dict) -> d
     notes = list(launcher.notes) + [str(note) for note in held.get("notes", [])]
     if launcher.pid_namespace and not read_only_view and not separate_uid:
         notes.append("no read-only view: the child could write what the grader can write")
+    if launcher.network_namespace and not isolation.child_prefix(launcher)[1]:
+        named = ", ".join(isolation.REAL_BROKER_VARIABLES)
+        notes.append(f"the machine's network shared: a real broker is configured ({named})")
     full = launcher.pid_namespace and locked and (read_only_view or separate_uid)
     level = "full" if full else "partial" if launcher.pid_namespace or locked else "basic"
     return {
@@ -248,6 +253,7 @@ def isolation_report(launcher: isolation.Launcher, reaped: int, held: dict) -> d
         "snapshot": True,
         "pid_namespace": launcher.pid_namespace,
         "mount_namespace": launcher.pid_namespace,
+        "own_network": bool(held.get("own_network")),
         "read_only_view": read_only_view,
         "separate_uid": separate_uid,
         "hard_limits": os.name == "posix" and locked,

@@ -13,6 +13,7 @@ import hashlib
 import json
 import os
 import shutil
+import socket
 import subprocess
 import sys
 import textwrap
@@ -542,8 +543,8 @@ def test_each_run_says_which_isolation_held_and_when_it_ran(course, target):
     assert described["snapshot"] is True
     assert described["level"] in {"full", "partial", "basic"}
     assert set(described) >= {
-        "pid_namespace", "mount_namespace", "read_only_view", "separate_uid", "hard_limits",
-        "reaped", "notes",
+        "pid_namespace", "mount_namespace", "own_network", "read_only_view", "separate_uid",
+        "hard_limits", "reaped", "notes",
     }  # fmt: skip
     assert run.started < run.finished
     if described["level"] != "full":
@@ -639,3 +640,78 @@ def test_the_launcher_probe_says_why_children_keep_the_graders_uid(monkeypatch):
     assert (probed.uid, probed.gid) == (None, None), probed
     assert probed.notes[0] == "no user 'kata-no-such-user': children run as root", probed.notes
     assert (probed.prefix, probed.pid_namespace) == (expected.prefix, expected.pid_namespace)
+
+
+REACH_THE_MACHINE = """
+    import socket
+
+    def reach(port):
+        try:
+            socket.create_connection(("127.0.0.1", port), timeout=2).close()
+            return "reached"
+        except OSError as error:
+            return error.strerror or str(error)
+
+    own = socket.socket()
+    own.bind(("127.0.0.1", 0))
+    own.listen()
+    probe(machine=reach(PORT), own=reach(own.getsockname()[1]))
+"""
+
+
+@pytest.fixture
+def machine_server():
+    """A server of the machine on its loopback, as the grader's or another child's would be."""
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        server.setblocking(False)
+        yield server
+
+
+def contacted(server: socket.socket) -> bool:
+    try:
+        server.accept()[0].close()
+    except BlockingIOError:
+        return False
+    return True
+
+
+@needs_linux
+def test_a_child_reaches_no_server_of_the_machine_and_has_a_loopback_of_its_own(
+    course, target, machine_server, monkeypatch
+):
+    """Another child's nginx, the grader's capture server, a database on the machine: none is
+    in reach of learner code, which still has a loopback for its own servers (exercise 13)."""
+    for name in isolation.REAL_BROKER_VARIABLES:
+        monkeypatch.delenv(name, raising=False)
+    port = machine_server.getsockname()[1]
+    (run,) = grade(
+        course, target(attack(REACH_THE_MACHINE.replace("PORT", str(port)))), "adder"
+    ).values()
+    (seen,) = probes(run)
+    assert score_exercise(run).status == "pass"
+    assert seen["own"] == "reached", seen
+    if not isolation.launcher().network_namespace:
+        assert run.isolation["own_network"] is False
+        assert any("network" in note for note in run.isolation["notes"]), run.isolation
+        return
+    assert run.isolation["own_network"] is True, run.isolation
+    assert seen["machine"] == "Connection refused", seen
+    assert not contacted(machine_server)
+
+
+@needs_linux
+def test_a_child_shares_the_machines_network_only_to_reach_a_real_broker(
+    course, target, machine_server, monkeypatch
+):
+    monkeypatch.setenv("KATA_REDIS_URL", "redis://127.0.0.1:1/0")
+    port = machine_server.getsockname()[1]
+    (run,) = grade(
+        course, target(attack(REACH_THE_MACHINE.replace("PORT", str(port)))), "adder"
+    ).values()
+    (seen,) = probes(run)
+    assert (seen["machine"], seen["own"]) == ("reached", "reached"), seen
+    assert run.isolation["own_network"] is False
+    if isolation.launcher().network_namespace:
+        assert any("KATA_REDIS_URL" in note for note in run.isolation["notes"]), run.isolation
