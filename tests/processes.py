@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import socket
+import tempfile
 import time
 from pathlib import Path
 
@@ -53,19 +55,24 @@ def assert_left_nothing_running(namespace: str, pid: int, seconds: float = 5.0) 
 
 
 class Beacon:
-    """A UDP socket on 127.0.0.1: learner code sends it JSON from inside the sandbox, where it
-    can write no file the test could read (everything but its work folder is read-only)."""
+    """A datagram socket in a folder of its own: learner code sends it JSON from inside the
+    sandbox, where it can write no file the test could read (everything but its work folder is
+    read-only) and reach no network address of the machine (its network is its own). A
+    socket file is still reachable through a read-only view."""
 
     def __init__(self) -> None:
-        self.socket = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
-        self.socket.bind(("127.0.0.1", 0))
-        self.port = self.socket.getsockname()[1]
+        self.folder = tempfile.mkdtemp(prefix="kata-beacon-")
+        os.chmod(self.folder, 0o755)  # a child under another uid reaches it too
+        self.path = os.path.join(self.folder, "beacon")
+        self.socket = socket.socket(socket.AF_UNIX, socket.SOCK_DGRAM)
+        self.socket.bind(self.path)
+        os.chmod(self.path, 0o777)
 
     def send_code(self, expression: str) -> str:
         """One line of Python that sends ``expression`` (JSON-able) to the beacon."""
         return (
-            "__import__('socket').socket(2, 2).sendto("
-            f"__import__('json').dumps({expression}).encode(), ('127.0.0.1', {self.port}))"
+            "__import__('socket').socket(1, 2).sendto("
+            f"__import__('json').dumps({expression}).encode(), {self.path!r})"
         )
 
     def received(self) -> list:
@@ -80,3 +87,4 @@ class Beacon:
 
     def close(self) -> None:
         self.socket.close()
+        shutil.rmtree(self.folder, ignore_errors=True)
