@@ -202,9 +202,8 @@ def run_exercise(
             try:
                 if on_start:
                     on_start(exercise)
-                process.wait(timeout=exercise.limits.exercise_seconds + BOOT_ALLOWANCE)
-            except subprocess.TimeoutExpired:
-                timed_out = True
+                limit = exercise.limits.exercise_seconds + BOOT_ALLOWANCE
+                timed_out = not isolation.wait_for_exit(process, limit)
             finally:
                 reaped_by_parent = _kill_all(process)
             finished = time.monotonic()

@@ -17,6 +17,7 @@ import socket
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -715,3 +716,36 @@ def test_a_child_shares_the_machines_network_only_to_reach_a_real_broker(
     assert run.isolation["own_network"] is False
     if isolation.launcher().network_namespace:
         assert any("KATA_REDIS_URL" in note for note in run.isolation["notes"]), run.isolation
+
+
+def test_waiting_for_a_child_says_whether_it_ended_in_time_and_reaps_it():
+    """grader.isolation.wait_for_exit, as the runner waits for each child (its descriptor on
+    Linux, Popen's polling elsewhere): an exit within the time, a child still running, one that
+    had ended before the wait began."""
+    quick = subprocess.Popen(
+        [sys.executable, "-c", "import time; time.sleep(0.2); raise SystemExit(3)"]
+    )
+    assert isolation.wait_for_exit(quick, 30) is True
+    assert quick.returncode == 3
+
+    slow = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(30)"])
+    try:
+        assert isolation.wait_for_exit(slow, 0.2) is False
+        assert slow.poll() is None, "still running: the caller decides what to do with it"
+    finally:
+        slow.kill()
+        slow.wait()
+
+    ended = subprocess.Popen([sys.executable, "-c", "raise SystemExit(5)"])
+    while LINUX and _state(ended.pid) != "Z":  # ended, not yet reaped
+        time.sleep(0.01)
+    assert isolation.wait_for_exit(ended, 30) is True
+    assert ended.returncode == 5
+
+
+def _state(pid: int) -> str:
+    try:
+        with open(f"/proc/{pid}/stat") as handle:
+            return handle.read().rsplit(")", 1)[1].split()[0]
+    except OSError:
+        return "Z"
