@@ -94,12 +94,17 @@ def _prctl(option: int, value: int) -> bool:
 
 # Room for a child's temporary files: twice the largest file it may write.
 TEMPORARY_BYTES = 256 * 2**20
+# Where the machine's services keep their sockets; the child sees them empty.
+HIDDEN_RUNTIME_FOLDERS = ("/run", "/var/run")
 
 
-def lock_down(writable: list[str], temporary: str | None = None, owner=(None, None)) -> dict:
+def lock_down(
+    writable: list[str], temporary: str | None = None, owner=(None, None), keep=()
+) -> dict:
     """In the child's own mount namespace: everything read-only but its work folder, a private
-    /dev/shm, its temporary folder in memory, and no capability left to undo it. Returns what
-    held, for the report."""
+    /dev/shm, an empty /run, its temporary folder in memory, and no capability left to undo it.
+    ``keep``: paths that must stay in sight (the interpreter, the snapshot). Returns what held,
+    for the report."""
     held = {"read_only_view": False, "capabilities_dropped": False, "notes": []}
     try:
         import ctypes
@@ -133,6 +138,20 @@ def lock_down(writable: list[str], temporary: str | None = None, owner=(None, No
     # Semaphores of multiprocessing and Celery's prefork pool: a /dev/shm no sibling shares.
     if libc.mount(b"tmpfs", b"/dev/shm", b"tmpfs", MS_NOSUID | MS_NODEV, b"mode=1777") != 0:
         held["notes"].append(failed("/dev/shm shared with other processes"))
+    # The machine's services listen on socket files there (Docker, databases, D-Bus): a socket
+    # file is reachable through a read-only view, so the child gets an empty /run instead,
+    # unless what it grades with lies under it (a TMPDIR in /run/user, say).
+    if held["read_only_view"]:
+        needed = [*writable, *([temporary] if temporary else []), *keep]
+        for place in HIDDEN_RUNTIME_FOLDERS:
+            if not os.path.isdir(place) or os.path.islink(place):
+                continue
+            if any(_inside(path, place) for path in needed):
+                held["notes"].append(f"the machine's {place} in reach: grading files are in it")
+                continue
+            options = b"mode=0755,size=1m"
+            if libc.mount(b"tmpfs", place.encode(), b"tmpfs", MS_NOSUID | MS_NODEV, options):
+                held["notes"].append(failed(f"the machine's {place} in reach"))
     # Temporary files (pytest's tmp_path, SQLite files, a worker's message folder) in memory, of
     # a bounded size, private to the child: no disk writes or syncs to wait for.
     if temporary and held["read_only_view"]:
@@ -147,6 +166,11 @@ def lock_down(writable: list[str], temporary: str | None = None, owner=(None, No
     if not held["capabilities_dropped"]:
         held["notes"].append(failed("capabilities kept: the child could undo its limits"))
     return held
+
+
+def _inside(path: str, folder: str) -> bool:
+    real = os.path.realpath(path)
+    return real == folder or real.startswith(folder.rstrip("/") + "/")
 
 
 def _drop_capabilities(libc) -> bool:
@@ -238,7 +262,9 @@ def main(argv: list[str]) -> int:
     held = {}
     if config.get("lock_down"):
         owner = (config.get("uid"), config.get("gid"))
-        held = lock_down(config["writable"], config.get("temporary"), owner)
+        keep = [sys.prefix, sys.base_prefix, sys.executable, *sys.path,
+                *config.get("sys_path", []), *config.get("sys_path_append", [])]  # fmt: skip
+        held = lock_down(config["writable"], config.get("temporary"), owner, keep)
     if network is not None:
         held["own_network"] = not network
         if network:

@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import shutil
@@ -88,3 +89,23 @@ class Beacon:
     def close(self) -> None:
         self.socket.close()
         shutil.rmtree(self.folder, ignore_errors=True)
+
+
+@contextlib.contextmanager
+def loopback_listener():
+    """A socket listening on the machine's loopback that accepts no one by itself: what another
+    program's server (or another child's) is to the code under test."""
+    with socket.socket() as server:
+        server.bind(("127.0.0.1", 0))
+        server.listen()
+        server.setblocking(False)
+        yield server
+
+
+def contacted(server: socket.socket) -> bool:
+    """Whether anyone connected to a loopback_listener."""
+    try:
+        server.accept()[0].close()
+    except BlockingIOError:
+        return False
+    return True

@@ -9,6 +9,7 @@ namespace, never by name). Learner code reports what it saw through its own resu
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -16,12 +17,19 @@ import shutil
 import socket
 import subprocess
 import sys
+import tempfile
 import textwrap
 import time
 from pathlib import Path
 
 import pytest
-from processes import alive, living_descendants, processes_in_namespace
+from processes import (
+    alive,
+    contacted,
+    living_descendants,
+    loopback_listener,
+    processes_in_namespace,
+)
 
 import grader
 from grader import isolation
@@ -663,19 +671,8 @@ REACH_THE_MACHINE = """
 @pytest.fixture
 def machine_server():
     """A server of the machine on its loopback, as the grader's or another child's would be."""
-    with socket.socket() as server:
-        server.bind(("127.0.0.1", 0))
-        server.listen()
-        server.setblocking(False)
+    with loopback_listener() as server:
         yield server
-
-
-def contacted(server: socket.socket) -> bool:
-    try:
-        server.accept()[0].close()
-    except BlockingIOError:
-        return False
-    return True
 
 
 @needs_linux
@@ -749,3 +746,67 @@ def _state(pid: int) -> str:
             return handle.read().rsplit(")", 1)[1].split()[0]
     except OSError:
         return "Z"
+
+
+@needs_linux
+@pytest.mark.parametrize("started", ["as this process's grader", "as an ordinary user's grader"])
+def test_a_child_finds_no_socket_file_of_the_machines_services(
+    course, target, started, monkeypatch
+):
+    """Docker's, the databases', D-Bus's sockets live under /run: a socket file is reachable
+    through a read-only view, so a locked-down child sees an empty /run."""
+    if started == "as an ordinary user's grader":
+        monkeypatch.setattr(isolation, "launcher", _user_namespace_launcher)
+    planted = None
+    with contextlib.suppress(OSError):  # only root can plant one there; the listing still counts
+        folder = Path(tempfile.mkdtemp(prefix="kata-test-", dir="/run"))
+        planted = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        planted.bind(str(folder / "service.sock"))
+        planted.listen()
+    try:
+        address = str(folder / "service.sock") if planted else "/run/none"
+        folder_code = attack(f"""
+            import os, socket
+            try:
+                socket.socket(socket.AF_UNIX).connect({address!r})
+                reached = "reached"
+            except OSError as error:
+                reached = type(error).__name__
+            probe(run=sorted(os.listdir("/run")), reached=reached)
+        """)
+        (run,) = grade(course, target(folder_code), "adder").values()
+    finally:
+        if planted:
+            planted.close()
+            shutil.rmtree(folder, ignore_errors=True)
+    (seen,) = probes(run)
+    assert score_exercise(run).status == "pass"
+    if not run.isolation["read_only_view"]:
+        assert run.isolation["notes"], run.isolation
+        return
+    assert os.listdir("/run"), "the machine's /run holds something to hide"
+    assert seen == {"event": "probe", "run": [], "reached": "FileNotFoundError"}, seen
+
+
+@needs_linux
+def test_a_run_folder_holding_the_grading_files_stays_in_sight_and_the_report_says_so(
+    course, target, monkeypatch
+):
+    """A TMPDIR under /run (some systems use /run/user/UID): the child's work folder is there,
+    so /run is not hidden from it, and its isolation notes say so."""
+    try:
+        place = tempfile.mkdtemp(prefix="kata-test-", dir="/run")
+    except OSError:
+        pytest.skip("only root can make a folder in /run")
+    monkeypatch.setattr(tempfile, "tempdir", place)
+    try:
+        (run,) = grade(
+            course, target(attack("probe(run=sorted(_os.listdir('/run')))")), "adder"
+        ).values()
+    finally:
+        shutil.rmtree(place, ignore_errors=True)
+    (seen,) = probes(run)
+    assert score_exercise(run).status == "pass"
+    if run.isolation["read_only_view"]:
+        assert Path(place).name in seen["run"], seen
+        assert "the machine's /run in reach: grading files are in it" in run.isolation["notes"]

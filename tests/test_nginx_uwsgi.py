@@ -16,10 +16,10 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 from pathlib import Path
 
 import pytest
+from processes import contacted, loopback_listener
 
 from grader.cli import main
 
@@ -78,19 +78,8 @@ def suite_modules(monkeypatch):
 @pytest.fixture
 def taken_port():
     """A port another program listens on: what a picked port may become before it is bound."""
-    with socket.socket() as other:
-        other.bind(("127.0.0.1", 0))
-        other.listen()
-        other.setblocking(False)
+    with loopback_listener() as other:
         yield other
-
-
-def never_contacted(other: socket.socket) -> bool:
-    try:
-        other.accept()[0].close()
-    except BlockingIOError:
-        return True
-    return False
 
 
 def test_nginx_is_never_taken_for_ready_on_a_port_another_program_took(
@@ -105,7 +94,7 @@ def test_nginx_is_never_taken_for_ready_on_a_port_another_program_took(
 
     with pytest.raises(kata_nginx.NginxPortTaken, match=f"127.0.0.1:{port}: another program"):
         kata_nginx.start(nginx, site)
-    assert never_contacted(taken_port), "readiness must not be judged by who answers the port"
+    assert not contacted(taken_port), "readiness must not be judged by who answers the port"
 
     running = kata_nginx.start_on_a_free_port(
         nginx, tmp_path / "retried", solution, "127.0.0.1:9", "127.0.0.1:9",
@@ -116,7 +105,7 @@ def test_nginx_is_never_taken_for_ready_on_a_port_another_program_took(
         assert kata_servers.listens_on(running.pid, running.site.listen_port)
     finally:
         running.stop()
-    assert never_contacted(taken_port)
+    assert not contacted(taken_port)
 
 
 def test_uwsgi_is_started_again_when_a_port_it_was_given_is_taken(
@@ -136,7 +125,7 @@ def test_uwsgi_is_started_again_when_a_port_it_was_given_is_taken(
         assert kata_servers.listens_on(peer.process.pid, peer.router_port)
     finally:
         peer.stop()
-    assert never_contacted(taken_port)
+    assert not contacted(taken_port)
 
 
 def test_where_the_os_hides_a_servers_sockets_anything_answering_counts(
