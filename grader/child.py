@@ -24,6 +24,10 @@ MS_NOSUID, MS_NODEV, MS_BIND, MS_REC = 2, 4, 4096, 16384
 SYS_MOUNT_SETATTR = 442  # one number on every architecture (added in Linux 5.12)
 AT_FDCWD, AT_RECURSIVE = -100, 0x8000
 MOUNT_ATTR_RDONLY = 1
+# The mount API of Linux 5.2, one number on every architecture: a copy of a mount tree that
+# hangs nowhere yet, and moving such a copy onto a path.
+SYS_OPEN_TREE, SYS_MOVE_MOUNT = 428, 429
+OPEN_TREE_CLONE, MOVE_MOUNT_F_EMPTY_PATH, MNT_DETACH = 1, 4, 2
 # What a child that is root (of the machine, or of its user namespace) keeps: what nginx's
 # master needs to start its workers under another user and signal them, and to read and write
 # the folders it makes. Everything else is dropped for good: mounting (so the read-only view
@@ -94,17 +98,20 @@ def _prctl(option: int, value: int) -> bool:
 
 # Room for a child's temporary files: twice the largest file it may write.
 TEMPORARY_BYTES = 256 * 2**20
-# Where the machine's services keep their sockets; the child sees them empty.
-HIDDEN_RUNTIME_FOLDERS = ("/run", "/var/run")
 
 
 def lock_down(
-    writable: list[str], temporary: str | None = None, owner=(None, None), keep=()
+    writable: list[str],
+    temporary: str | None = None,
+    owner=(None, None),
+    keep=(),
+    hidden=(),
 ) -> dict:
     """In the child's own mount namespace: everything read-only but its work folder, a private
-    /dev/shm, an empty /run, its temporary folder in memory, and no capability left to undo it.
-    ``keep``: paths that must stay in sight (the interpreter, the snapshot). Returns what held,
-    for the report."""
+    /dev/shm, the ``hidden`` folders (grader.isolation.HIDDEN_FOLDERS) empty but for what it
+    grades with, its temporary folder in memory, and no capability left to undo it. ``keep``:
+    paths that must stay in sight (the interpreter, the snapshot). Returns what held, for the
+    report."""
     held = {"read_only_view": False, "capabilities_dropped": False, "notes": []}
     try:
         import ctypes
@@ -138,20 +145,18 @@ def lock_down(
     # Semaphores of multiprocessing and Celery's prefork pool: a /dev/shm no sibling shares.
     if libc.mount(b"tmpfs", b"/dev/shm", b"tmpfs", MS_NOSUID | MS_NODEV, b"mode=1777") != 0:
         held["notes"].append(failed("/dev/shm shared with other processes"))
-    # The machine's services listen on socket files there (Docker, databases, D-Bus): a socket
-    # file is reachable through a read-only view, so the child gets an empty /run instead,
-    # unless what it grades with lies under it (a TMPDIR in /run/user, say).
+    # A read-only view still lets the child read what the grading user may read (homes, other
+    # programs' temporary files) and connect to socket files (Docker's, a database's, D-Bus,
+    # an SSH agent's, tmux's): each hidden folder becomes an empty one, with only the paths the
+    # child grades with (its work folder, the interpreter, the snapshot) put back in it.
     if held["read_only_view"]:
         needed = [*writable, *([temporary] if temporary else []), *keep]
-        for place in HIDDEN_RUNTIME_FOLDERS:
-            if not os.path.isdir(place) or os.path.islink(place):
-                continue
-            if any(_inside(path, place) for path in needed):
-                held["notes"].append(f"the machine's {place} in reach: grading files are in it")
-                continue
-            options = b"mode=0755,size=1m"
-            if libc.mount(b"tmpfs", place.encode(), b"tmpfs", MS_NOSUID | MS_NODEV, options):
-                held["notes"].append(failed(f"the machine's {place} in reach"))
+        folders, links = _ways_to(needed)
+        for place in hidden:
+            held["notes"].extend(_hide(libc, place, folders, links))
+        # The work folder put back, where its temporary folder is mounted next, not the one
+        # now under the hidden folder (whose ``..`` would still lead into the empty one).
+        os.chdir(os.getcwd())
     # Temporary files (pytest's tmp_path, SQLite files, a worker's message folder) in memory, of
     # a bounded size, private to the child: no disk writes or syncs to wait for.
     if temporary and held["read_only_view"]:
@@ -169,8 +174,94 @@ def lock_down(
 
 
 def _inside(path: str, folder: str) -> bool:
-    real = os.path.realpath(path)
-    return real == folder or real.startswith(folder.rstrip("/") + "/")
+    return path == folder or path.startswith(folder.rstrip("/") + "/")
+
+
+def _ways_to(paths) -> tuple[set[str], dict[str, str]]:
+    """What must stay in sight for each path to be reached as written: (the folders it leads
+    to, or holds it when it is a file; the symbolic links on the way, each with its target).
+    A path through a link is followed from the link's target, so both are kept."""
+    folders: set[str] = set()
+    links: dict[str, str] = {}
+    pending = [os.path.abspath(path) for path in paths if path]
+    for _step in range(1000):  # enough for any real layout; a loop of links ends here
+        if not pending:
+            break
+        parts = pending.pop().split("/")[1:]
+        current = "/"
+        for index, part in enumerate(parts):
+            if part in ("", "."):
+                continue
+            if part == "..":
+                current = os.path.dirname(current)  # ``current`` holds no link: safe
+                continue
+            step = os.path.join(current, part)
+            if os.path.islink(step):
+                target = os.readlink(step)
+                links[step] = target
+                pending.append(os.path.join(current, target, *parts[index + 1 :]))
+                break
+            current = step
+        else:
+            if os.path.isdir(current):
+                folders.add(current)
+            elif os.path.exists(current):
+                folders.add(os.path.dirname(current))
+    return folders, links
+
+
+def _hide(libc, place: str, folders: set[str], links: dict[str, str]) -> list[str]:
+    """Mount an empty folder over ``place`` and put back in it what grading needs: a copy of the
+    mount tree at each of ``folders`` under it (open_tree), moved onto the same path in the empty
+    folder, and the ``links`` under it. Then the empty folder becomes read-only. The notes to
+    report: none when it held; when a step fails, ``place`` stays as it was and a note says so."""
+    import ctypes
+
+    if not os.path.isdir(place) or os.path.islink(place):
+        return []  # /var/run is a link to /run on most systems: hidden with it
+    inside = sorted(folder for folder in folders if _inside(folder, place))
+    if place in inside:
+        return [f"the machine's {place} in reach: grading files are in it"]
+    # Outermost folders only: a copy of a tree holds what lies below it.
+    inside = [f for f in inside if not any(_inside(f, o) for o in inside if o != f)]
+    put_back = [link for link in links if _inside(link, place)]
+    put_back = [link for link in put_back if not any(_inside(link, f) for f in inside)]
+
+    def failed(what: str) -> list[str]:
+        return [f"the machine's {place} in reach ({what}: {os.strerror(ctypes.get_errno())})"]
+
+    copies: list[tuple[str, int]] = []
+    try:
+        flags = OPEN_TREE_CLONE | AT_RECURSIVE | os.O_CLOEXEC
+        for folder in inside:
+            copy = libc.syscall(SYS_OPEN_TREE, AT_FDCWD, os.fsencode(folder), flags)
+            if copy < 0:
+                return failed("open_tree")
+            copies.append((folder, copy))
+        options = b"mode=0755,size=1m"
+        if libc.mount(b"tmpfs", place.encode(), b"tmpfs", MS_NOSUID | MS_NODEV, options) != 0:
+            return failed("mount")
+        try:
+            for folder, copy in copies:
+                os.makedirs(folder, mode=0o755, exist_ok=True)
+                moved = libc.syscall(
+                    SYS_MOVE_MOUNT, copy, b"", AT_FDCWD, os.fsencode(folder),
+                    MOVE_MOUNT_F_EMPTY_PATH,
+                )  # fmt: skip
+                if moved != 0:
+                    raise OSError(ctypes.get_errno(), "move_mount")
+            for link in sorted(put_back):
+                os.makedirs(os.path.dirname(link), mode=0o755, exist_ok=True)
+                os.symlink(links[link], link)
+        except OSError as error:
+            libc.umount2(place.encode(), MNT_DETACH)  # the folder as it was: nothing is missing
+            return [f"the machine's {place} in reach ({error.strerror or error})"]
+        attr_read_only = (ctypes.c_uint64 * 4)(MOUNT_ATTR_RDONLY, 0, 0, 0)
+        libc.syscall(SYS_MOUNT_SETATTR, AT_FDCWD, place.encode(), 0, attr_read_only, 32)
+        return []
+    finally:
+        for _folder, copy in copies:
+            os.close(copy)
 
 
 def _drop_capabilities(libc) -> bool:
@@ -263,8 +354,10 @@ def main(argv: list[str]) -> int:
     if config.get("lock_down"):
         owner = (config.get("uid"), config.get("gid"))
         keep = [sys.prefix, sys.base_prefix, sys.executable, *sys.path,
-                *config.get("sys_path", []), *config.get("sys_path_append", [])]  # fmt: skip
-        held = lock_down(config["writable"], config.get("temporary"), owner, keep)
+                *config.get("sys_path", []), *config.get("sys_path_append", []),
+                *config.get("in_sight", [])]  # fmt: skip
+        hidden = config.get("hidden", ())
+        held = lock_down(config["writable"], config.get("temporary"), owner, keep, hidden)
     if network is not None:
         held["own_network"] = not network
         if network:

@@ -59,6 +59,13 @@ INHERITED_PREFIXES = ("LC_",)  # locale categories, as LANG
 # Variables that point the Celery suites at a broker on this machine (grader.brokers.choose):
 # with one set, a child shares the machine's network to reach it.
 REAL_BROKER_VARIABLES = ("KATA_REDIS_URL", "KATA_AMQP_URL", "CELERY_BROKER_URL")
+# Folders a locked-down child sees empty but for the paths it grades with (grader.child.lock_down):
+# where the machine's services keep their sockets, where people keep their files (and their
+# keys, tokens, SSH and tmux sockets), and where other programs keep their temporary files.
+HIDDEN_FOLDERS = (
+    *("/run", "/var/run", "/tmp", "/var/tmp"),
+    *("/home", "/root", "/mnt", "/media", "/srv"),
+)
 
 
 def child_environment(workdir: Path, tmp: Path) -> dict[str, str]:

@@ -114,6 +114,10 @@ def child_command(
         "results_fd": results_fd,
         # Its own mount namespace comes with the PID namespace: lock it (grader.child.lock_down).
         "lock_down": launcher.pid_namespace,
+        "hidden": list(isolation.HIDDEN_FOLDERS),
+        # What stays in sight in them: the snapshot (pytest.ini beside the suites), with the
+        # work folder, the interpreter and sys.path, which the child adds itself.
+        "in_sight": [str(snapshot.root)],
         "own_network": own_network,
         "writable": [str(workdir)],
         # Mounted in memory when the child locks down: pytest's tmp_path and the like.

@@ -59,7 +59,8 @@ class Beacon:
     """A datagram socket in a folder of its own: learner code sends it JSON from inside the
     sandbox, where it can write no file the test could read (everything but its work folder is
     read-only) and reach no network address of the machine (its network is its own). A
-    socket file is still reachable through a read-only view."""
+    socket file is still reachable through a read-only view, where the folder holding it is
+    not hidden (grader.isolation.HIDDEN_FOLDERS: the test keeps it in sight)."""
 
     def __init__(self) -> None:
         self.folder = tempfile.mkdtemp(prefix="kata-beacon-")

@@ -789,24 +789,121 @@ def test_a_child_finds_no_socket_file_of_the_machines_services(
 
 
 @needs_linux
-def test_a_run_folder_holding_the_grading_files_stays_in_sight_and_the_report_says_so(
+def test_a_work_folder_inside_a_hidden_folder_is_put_back_alone_into_its_empty_copy(
     course, target, monkeypatch
 ):
-    """A TMPDIR under /run (some systems use /run/user/UID): the child's work folder is there,
-    so /run is not hidden from it, and its isolation notes say so."""
+    """A TMPDIR under /run (some systems use /run/user/UID): the child's work folder is there.
+    /run is still hidden: the child finds the way to its work folder in an empty /run, and
+    nothing beside it (here, a folder and a file of the machine's next to the grader's)."""
     try:
         place = tempfile.mkdtemp(prefix="kata-test-", dir="/run")
+        neighbour = tempfile.mkdtemp(prefix="kata-test-", dir="/run")
     except OSError:
         pytest.skip("only root can make a folder in /run")
+    Path(place, "machine.txt").write_text("not the child's\n")
     monkeypatch.setattr(tempfile, "tempdir", place)
     try:
-        (run,) = grade(
-            course, target(attack("probe(run=sorted(_os.listdir('/run')))")), "adder"
-        ).values()
+        code = attack("""
+            probe(run=sorted(_os.listdir('/run')),
+                  place=sorted(_os.listdir(_os.path.dirname(_os.path.dirname(_os.getcwd())))))
+        """)
+        (run,) = grade(course, target(code), "adder").values()
     finally:
         shutil.rmtree(place, ignore_errors=True)
+        shutil.rmtree(neighbour, ignore_errors=True)
     (seen,) = probes(run)
     assert score_exercise(run).status == "pass"
     if run.isolation["read_only_view"]:
-        assert Path(place).name in seen["run"], seen
-        assert "the machine's /run in reach: grading files are in it" in run.isolation["notes"]
+        assert seen["run"] == [Path(place).name], seen
+        assert "machine.txt" not in seen["place"], seen
+        assert all(name.startswith(("kata-01_adder-", "kata-snapshot-")) for name in seen["place"])
+        assert not any("/run" in note for note in run.isolation["notes"]), run.isolation
+
+
+PLANT_NAMES = ("secret.txt", "agent.sock")
+
+
+@pytest.fixture
+def planted():
+    """In each folder a child must not see (where this user may write): a folder holding a
+    secret file and a listening socket, as an SSH agent's or tmux's would be."""
+    folders, sockets = [], []
+    for place in ("/tmp", "/var/tmp", "/home", "/root", "/mnt", "/media", "/srv", "/run"):
+        if not os.path.isdir(place) or os.path.islink(place):
+            continue
+        try:
+            folder = tempfile.mkdtemp(prefix="kata-plant-", dir=place)
+        except OSError:
+            continue
+        os.chmod(folder, 0o755)
+        Path(folder, PLANT_NAMES[0]).write_text("a token\n")
+        os.chmod(Path(folder, PLANT_NAMES[0]), 0o644)
+        server = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        server.bind(os.path.join(folder, PLANT_NAMES[1]))
+        os.chmod(os.path.join(folder, PLANT_NAMES[1]), 0o777)
+        server.listen()
+        folders.append(folder)
+        sockets.append(server)
+    yield folders
+    for server in sockets:
+        server.close()
+    for folder in folders:
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+LOOK_FOR_PLANTS = """
+    import socket
+
+    def look(folder):
+        seen = {"listed": _os.path.basename(folder) in _os.listdir(_os.path.dirname(folder))}
+        try:
+            with open(_os.path.join(folder, "secret.txt")) as handle:
+                seen["secret"] = handle.read()
+        except OSError as error:
+            seen["secret"] = type(error).__name__
+        try:
+            socket.socket(socket.AF_UNIX).connect(_os.path.join(folder, "agent.sock"))
+            seen["socket"] = "reached"
+        except OSError as error:
+            seen["socket"] = type(error).__name__
+        return seen
+
+    probe(plants={folder: look(folder) for folder in FOLDERS})
+"""
+
+
+@needs_linux
+@pytest.mark.parametrize("started", ["as this process's grader", "as an ordinary user's grader"])
+def test_a_child_finds_nothing_of_the_machines_in_homes_temporary_folders_or_run(
+    course, target, planted, started, monkeypatch
+):
+    """Home folders (keys, tokens), /tmp (an SSH agent's or tmux's socket: a way to run
+    commands outside the sandbox) and the rest of isolation.HIDDEN_FOLDERS: the child sees each
+    empty but for the paths it grades with."""
+    if started == "as an ordinary user's grader":
+        monkeypatch.setattr(isolation, "launcher", _user_namespace_launcher)
+    if not planted:
+        pytest.skip("no folder to plant in")
+    attack_code = LOOK_FOR_PLANTS.replace("FOLDERS", repr(planted))
+    (run,) = grade(course, target(attack(attack_code)), "adder").values()
+    (seen,) = probes(run)
+    assert score_exercise(run).status == "pass"
+    if not run.isolation["read_only_view"]:
+        assert run.isolation["notes"], run.isolation
+        return
+    hidden = {"listed": False, "secret": "FileNotFoundError", "socket": "FileNotFoundError"}
+    assert seen["plants"] == {folder: hidden for folder in planted}, seen
+    assert not any("in reach" in note for note in run.isolation["notes"]), run.isolation
+
+
+@needs_linux
+def test_a_hidden_folder_that_holds_what_the_child_grades_with_stays_and_the_report_says_so(
+    course, target, monkeypatch
+):
+    """The grading interpreter's own folder cannot be hidden: left as it is, with a note."""
+    monkeypatch.setattr(isolation, "HIDDEN_FOLDERS", (sys.prefix,))
+    (run,) = grade(course, target(attack("probe(seen=1)")), "adder").values()
+    assert score_exercise(run).status == "pass"
+    if run.isolation["read_only_view"]:
+        note = f"the machine's {sys.prefix} in reach: grading files are in it"
+        assert note in run.isolation["notes"], run.isolation
