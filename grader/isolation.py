@@ -66,6 +66,31 @@ HIDDEN_FOLDERS = (
     *("/run", "/var/run", "/tmp", "/var/tmp"),
     *("/home", "/root", "/mnt", "/media", "/srv"),
 )
+# Software, not anyone's files, in those folders: Homebrew on Linux keeps everything it installs
+# (a Python's libraries, nginx) under its own home.
+SOFTWARE_IN_HIDDEN_FOLDERS = ("/home/linuxbrew",)
+# Inherited variables that list folders of programs and libraries a child may run or load.
+SEARCH_PATH_VARIABLES = ("PATH", "LD_LIBRARY_PATH")
+# Inherited variables that name a program a suite runs.
+PROGRAM_VARIABLES = ("KATA_NGINX",)
+
+
+def in_sight(environ=None) -> list[str]:
+    """What a child keeps in sight in the hidden folders, beyond the work folder, interpreter,
+    snapshot and sys.path it grades with: the folders of its PATH and LD_LIBRARY_PATH (nginx
+    under ~/.local/bin, say), a program named by a variable, Homebrew's prefix. A search-path
+    folder that is a whole hidden folder or a whole home (``~`` on PATH) is not kept."""
+    environ = os.environ if environ is None else environ
+    kept = list(SOFTWARE_IN_HIDDEN_FOLDERS)
+    kept += [environ[name] for name in PROGRAM_VARIABLES if environ.get(name)]
+    for name in SEARCH_PATH_VARIABLES:
+        for folder in environ.get(name, "").split(os.pathsep):
+            real = os.path.realpath(folder) if folder else ""
+            if os.path.isabs(folder) and not any(
+                real == hidden or os.path.dirname(real) == hidden for hidden in HIDDEN_FOLDERS
+            ):
+                kept.append(folder)
+    return kept
 
 
 def child_environment(workdir: Path, tmp: Path) -> dict[str, str]:

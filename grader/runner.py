@@ -115,9 +115,9 @@ def child_command(
         # Its own mount namespace comes with the PID namespace: lock it (grader.child.lock_down).
         "lock_down": launcher.pid_namespace,
         "hidden": list(isolation.HIDDEN_FOLDERS),
-        # What stays in sight in them: the snapshot (pytest.ini beside the suites), with the
-        # work folder, the interpreter and sys.path, which the child adds itself.
-        "in_sight": [str(snapshot.root)],
+        # What stays in sight in them: the snapshot (pytest.ini beside the suites), the programs
+        # a suite may run, and the work folder, the interpreter and sys.path (the child adds those).
+        "in_sight": [str(snapshot.root), *isolation.in_sight()],
         "own_network": own_network,
         "writable": [str(workdir)],
         # Mounted in memory when the child locks down: pytest's tmp_path and the like.

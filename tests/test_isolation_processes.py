@@ -907,3 +907,63 @@ def test_a_hidden_folder_that_holds_what_the_child_grades_with_stays_and_the_rep
     if run.isolation["read_only_view"]:
         note = f"the machine's {sys.prefix} in reach: grading files are in it"
         assert note in run.isolation["notes"], run.isolation
+
+
+def test_a_child_keeps_its_search_paths_and_named_programs_in_sight_but_no_whole_home():
+    environ = {
+        "PATH": os.pathsep.join(
+            [
+                "/home/ada/.local/bin",
+                "/home/ada",
+                "/root",
+                "/usr/bin",
+                "bin",
+                "",
+                "/mnt/c",
+                "/tmp/a/b",
+            ]
+        ),
+        "LD_LIBRARY_PATH": "/root/.local/lib",
+        "KATA_NGINX": "/home/ada/nginx/sbin/nginx",
+    }
+    kept = isolation.in_sight(environ)
+    assert sorted(kept) == sorted(
+        [
+            "/home/linuxbrew",  # Homebrew's prefix: software, not anyone's files
+            "/home/ada/nginx/sbin/nginx",
+            "/home/ada/.local/bin",
+            "/usr/bin",
+            "/tmp/a/b",
+            "/root/.local/lib",
+        ]
+    ), kept
+
+
+@needs_linux
+def test_a_program_on_path_inside_a_hidden_folder_still_runs(course, target, monkeypatch):
+    """nginx installed under a home (~/.local/bin, Homebrew): the folder holding it stays in
+    sight, the folder beside it does not."""
+    holder = Path(tempfile.mkdtemp(prefix="kata-tools-", dir="/tmp"))
+    tools, neighbour = holder / "bin", holder / "secrets"
+    try:
+        tools.mkdir()
+        neighbour.mkdir()
+        os.chmod(holder, 0o755)
+        program = tools / "kata-tool"
+        program.write_text("#!/bin/sh\necho tool ran\n")
+        program.chmod(0o755)
+        monkeypatch.setenv("PATH", f"{tools}{os.pathsep}{os.environ['PATH']}")
+        code = attack(f"""
+            import shutil, subprocess
+            found = shutil.which("kata-tool")
+            ran = subprocess.run([found], capture_output=True, text=True).stdout if found else None
+            probe(found=found, ran=ran, neighbour=_os.path.exists({str(neighbour)!r}))
+        """)
+        (run,) = grade(course, target(code), "adder").values()
+    finally:
+        shutil.rmtree(holder, ignore_errors=True)
+    (seen,) = probes(run)
+    assert score_exercise(run).status == "pass"
+    assert (seen["found"], seen["ran"]) == (str(program), "tool ran\n"), seen
+    if run.isolation["read_only_view"]:
+        assert seen["neighbour"] is False, seen
