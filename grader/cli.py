@@ -12,22 +12,49 @@ from pathlib import Path
 
 from grader import commands
 from grader.errors import UsageError
-from grader.manifest import MANIFEST_PATH, ManifestError, load_course
+from grader.manifest import MANIFEST_PATH, REPO_ROOT, ManifestError, load_course
 from grader.originals import keep_pristine_copy
 
 
 def build_parser(verbs: tuple[str, ...] = commands.VERBS) -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m grader", description="Grade the katas.")
+    parser = argparse.ArgumentParser(
+        prog="python -m grader",
+        description="Grade the katas.",
+        epilog=_other_verbs(verbs),
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--course", type=Path, default=MANIFEST_PATH, help=argparse.SUPPRESS)
-    subparsers = parser.add_subparsers(dest="verb", required=True, metavar="VERB")
+    subparsers = parser.add_subparsers(
+        dest="verb", required=True, metavar="VERB", title="verbs", description=None
+    )
     for verb in verbs:
         module = commands.load(verb)
         if module is None:
             continue
-        subparser = subparsers.add_parser(verb, help=module.HELP, description=module.HELP)
+        # A verb added without help= is not listed; it still runs and has its own --help.
+        listed = {"help": module.HELP} if verb in commands.LEARNER_VERBS else {}
+        subparser = subparsers.add_parser(verb, description=module.HELP, **listed)
         module.add_arguments(subparser)
         subparser.set_defaults(handle=module.handle)
     return parser
+
+
+# Where the instructors' and maintainers' verbs are explained: a student copy has neither guide
+# (grader/release.py leaves them out), and its --help lists only the learner's verbs.
+_GUIDES = {"instructors": "INSTRUCTORS.md", "maintainers": "CONTRIBUTING.md"}
+
+
+def _other_verbs(verbs: tuple[str, ...]) -> str:
+    lines = []
+    for audience, group in (("instructors", commands.INSTRUCTOR_VERBS),
+                            ("maintainers", commands.MAINTAINER_VERBS)):  # fmt: skip
+        guide = REPO_ROOT / _GUIDES[audience]
+        present = [verb for verb in group if verb in verbs and commands.load(verb) is not None]
+        if present and guide.is_file():
+            lines.append(f"for {audience} ({guide.name}): {', '.join(present)}")
+    if lines:
+        lines.append("`python -m grader VERB --help` tells what a verb does.")
+    return "\n".join(lines) or None
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pytest
 
-from grader import commands, progress
+from grader import cli, commands, progress
 from grader.cli import build_parser, main, parse
 from grader.commands.hint import locale_language
 from grader.manifest import load_course
@@ -120,6 +120,27 @@ def test_help_lists_the_learner_verbs(asking):
     )
     for verb in ("grade", "list", "hint", "reset", "solution"):
         assert f"    {verb}" in completed.stdout, completed.stdout
+
+
+def test_help_names_the_instructors_and_maintainers_verbs_in_a_line_each():
+    text = build_parser().format_help()
+    instructors = ", ".join(commands.INSTRUCTOR_VERBS)
+    assert f"for instructors (INSTRUCTORS.md): {instructors}" in text, text
+    assert f"for maintainers (CONTRIBUTING.md): {', '.join(commands.MAINTAINER_VERBS)}" in text
+    for verb in commands.INSTRUCTOR_VERBS + commands.MAINTAINER_VERBS:
+        assert f"    {verb} " not in text, f"{verb} is listed with the learner's verbs"
+
+
+def test_a_student_copy_lists_only_the_learners_verbs_which_all_still_run(monkeypatch):
+    """grader/release.py leaves the guides out: their verbs go unmentioned, and still run."""
+    monkeypatch.setattr(cli, "REPO_ROOT", Path("/nonexistent-course"))
+    parser = build_parser()
+    text = parser.format_help()
+    for verb in commands.LEARNER_VERBS:
+        assert f"    {verb}" in text, text
+    for verb in commands.INSTRUCTOR_VERBS + commands.MAINTAINER_VERBS:
+        assert verb not in text, text
+    assert parser.parse_args(["coursemap", "--check"]).verb == "coursemap"
 
 
 @pytest.mark.parametrize("verb", [["hint", "1"], ["list"], ["solution", "1", "--force"]])

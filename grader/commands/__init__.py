@@ -10,25 +10,12 @@ from __future__ import annotations
 import importlib
 from types import ModuleType
 
-# In the order `--help` lists them: the learner's verbs first, then the maintainer's.
-VERBS = (
-    "grade",
-    "watch",
-    "list",
-    "hint",
-    "reset",
-    "solution",
-    "play",
-    "doctor",
-    "verify",
-    "coursemap",
-    "classroom",
-    "gradebook",
-    "grading-worker",
-    "release",
-    "gradescope",
-    "bench",
-)
+# In the order `--help` lists them, by whom they are for. Learners see only theirs; the others
+# are named in one line each, where the guides that explain them are (the course's repository).
+LEARNER_VERBS = ("grade", "watch", "list", "hint", "reset", "solution", "play", "doctor")
+INSTRUCTOR_VERBS = ("classroom", "gradebook", "grading-worker", "release", "gradescope")
+MAINTAINER_VERBS = ("verify", "coursemap", "bench")
+VERBS = LEARNER_VERBS + INSTRUCTOR_VERBS + MAINTAINER_VERBS
 # Verbs whose module cannot carry the verb's name (`list` is a builtin, `-` is no identifier).
 _MODULES = {"list": "listing", "grading-worker": "grading_worker"}
 
