@@ -310,3 +310,28 @@ def test_no_worker_answering_says_how_to_start_one(tmp_path, redis_url):
         grade_class_remote(course, works, cache, broker=lonely, worker_wait=2)
     assert "no grading worker answered" in str(nobody.value)
     assert "nox -s grading-worker -- --broker" in str(nobody.value)
+
+
+# Celery's Redis backend stores a result with a call redis-py deprecates (its concern, not ours).
+@pytest.mark.filterwarnings("ignore:Call to deprecated setex:DeprecationWarning")
+def test_the_batch_asks_redis_about_every_result_still_out_in_one_command(redis_url):
+    """A class of hundreds waits on hundreds of results: one MGET a look, not a GET per task
+    (Redis counts the commands it ran). Finished tasks, failed ones included, are told apart
+    from those still running or not yet taken."""
+    from celery import Celery
+
+    from grader.gradebook import remote
+
+    app = Celery("kata-test", broker=redis_url, backend=redis_url, set_as_current=False)
+    client = app.backend.client
+    ids = [f"task-{number}" for number in range(40)]
+    app.backend.store_result(ids[0], {"report": 1}, "SUCCESS")
+    app.backend.store_result(ids[1], ValueError("broken"), "FAILURE")
+    app.backend.store_result(ids[2], None, "STARTED")
+    pending = [remote._Sent(work=None, exercises=[], result=app.AsyncResult(i)) for i in ids]
+    client.config_resetstat()
+    arrived = remote._arrived(app, pending)
+    assert [task.result.id for task in arrived] == ids[:2]
+    commands = client.info("commandstats")
+    assert commands.get("cmdstat_mget", {}).get("calls") == 1, commands
+    assert "cmdstat_get" not in commands, commands
